@@ -1,0 +1,163 @@
+"""Cross-file rules: the second pass, over events that each passed on their own.
+
+These rules need the whole store (every id, every registry) but only the small records the
+first pass keeps, so they run in milliseconds even for 100,000 events and are never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from generator.dates import PartialDate
+from generator.diagnostics import Problem, echo
+from generator.validation import EventRecord, Reference
+
+REGISTRY_OF_KIND = {"actor": "actors", "place": "places", "tag": "tags"}
+
+
+@dataclass(frozen=True)
+class Registries:
+    """The ids each registry defines, and the file that defines them (for messages)."""
+
+    ids: Mapping[str, frozenset[str]]
+    files: Mapping[str, str]
+
+
+def check_timeline(
+    records: Iterable[EventRecord], registries: Registries, today: dt.date
+) -> list[Problem]:
+    """Every cross-file rule over the given records."""
+    records = list(records)
+    problems: list[Problem] = []
+    problems.extend(_unique_ids(records))
+    ids = {record.id for record in records}
+    for record in records:
+        problems.extend(_unresolved(record, ids, registries))
+        problems.extend(_in_the_future(record, today))
+    problems.extend(_part_of_cycles(records))
+    problems.extend(_likely_duplicates(records))
+    return problems
+
+
+def _unique_ids(records: list[EventRecord]) -> Iterable[Problem]:
+    first_file: dict[str, str] = {}
+    for record in records:
+        if record.id in first_file:
+            yield Problem(
+                record.file,
+                1,
+                1,
+                "",
+                f"id {echo(record.id)} is already used by {first_file[record.id]}",
+                "duplicate_id",
+            )
+        else:
+            first_file[record.id] = record.file
+
+
+def _unresolved(record: EventRecord, ids: set[str], registries: Registries) -> Iterable[Problem]:
+    for ref in record.references:
+        if ref.kind == "event":
+            if ref.target == record.id:
+                yield _at(record, ref, "an event cannot be related to itself", "self_reference")
+            elif ref.target not in ids:
+                hint = _closest(ref.target, ids)
+                yield _at(
+                    record, ref, f"no event has the id {echo(ref.target)}{hint}", "unknown_event"
+                )
+            continue
+        registry = REGISTRY_OF_KIND[ref.kind]
+        known = registries.ids.get(registry, frozenset())
+        if ref.target not in known:
+            where = registries.files.get(registry, f"events/{registry}.yaml")
+            hint = _closest(ref.target, known) or f"; add it to {where}"
+            yield _at(
+                record, ref, f"unknown {ref.kind} {echo(ref.target)}{hint}", f"unknown_{ref.kind}"
+            )
+
+
+def _closest(target: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(target, list(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _at(record: EventRecord, ref: Reference, message: str, kind: str) -> Problem:
+    return Problem(record.file, ref.line, ref.column, ref.where, message, kind)
+
+
+def _in_the_future(record: EventRecord, today: dt.date) -> Iterable[Problem]:
+    date = record.data["date"]
+    start = PartialDate.parse(date["start"])
+    if start.first_day() > today:
+        yield Problem(
+            record.file,
+            *record.date_position,
+            "date",
+            f"{start.iso()} is in the future (today is {today.isoformat()}): record events "
+            "once they have happened",
+            "future_date",
+        )
+    end = date.get("end")
+    if end is not None and PartialDate.parse(end).first_day() > today:
+        yield Problem(
+            record.file,
+            *record.date_position,
+            "date.end",
+            f"end {end} is in the future: for a range that has not ended use `ongoing: true`",
+            "future_date",
+        )
+
+
+def _part_of_cycles(records: list[EventRecord]) -> Iterable[Problem]:
+    """`part_of` must form a tree: report each cycle once, at the edge that closes it."""
+    parents: dict[str, list[tuple[str, EventRecord, Reference]]] = defaultdict(list)
+    for record in records:
+        for ref in record.references:
+            if ref.kind == "event" and ref.relation == "part_of" and ref.target != record.id:
+                parents[record.id].append((ref.target, record, ref))
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in sorted(parents):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            edges = parents.get(node, [])
+            if index < len(edges):
+                stack.append((node, index + 1))
+                target, record, ref = edges[index]
+                if state.get(target) == 1:
+                    cycle = " → ".join([*path[path.index(target) :], target])
+                    yield _at(record, ref, f"`part_of` makes a cycle: {cycle}", "cycle")
+                elif not state.get(target):
+                    stack.append((target, 0))
+            else:
+                state[node] = 2
+                path.pop()
+
+
+def _likely_duplicates(records: list[EventRecord]) -> Iterable[Problem]:
+    """Two files with the same date and title are almost always the same event twice."""
+    seen: dict[tuple[str, str], str] = {}
+    for record in records:
+        key = (str(record.data["date"]["start"]), " ".join(record.data["title"].casefold().split()))
+        if key in seen:
+            yield Problem(
+                record.file,
+                1,
+                1,
+                "title",
+                f"same date and title as {seen[key]}: is it the same event?",
+                "possible_duplicate",
+                "warning",
+            )
+        else:
+            seen[key] = record.file

@@ -1,0 +1,86 @@
+"""Finding the files of a store under `events/`, without following links or trusting names."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.diagnostics import Problem
+
+MAX_FOLDER_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file under the events folder: where it is, where it sits, and how to name it."""
+
+    path: Path
+    relative: PurePosixPath
+    display: str
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it (what editors and CI expect)."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not _outside_cwd(path) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _outside_cwd(path: Path) -> bool:
+    return os.path.relpath(path).startswith("..")
+
+
+def discover(root: Path) -> tuple[list[FoundFile], list[Problem]]:
+    """Every YAML file under `root`, sorted; links and odd entries become problems.
+
+    Hidden entries (`.git`, `.DS_Store`) are skipped; symbolic links are reported and never
+    followed, so a link cannot pull a file from outside the store into the site.
+    """
+    found: list[FoundFile] = []
+    problems: list[Problem] = []
+    pending: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
+    while pending:
+        folder, relative = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(
+                _problem(folder, f"cannot read the folder: {error.strerror}", "unreadable")
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            inner = relative / entry.name
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(
+                    _problem(
+                        path,
+                        "symbolic links are not allowed in the store; commit the file itself",
+                        "symlink",
+                    )
+                )
+            elif stat.S_ISDIR(mode):
+                if len(inner.parts) >= MAX_FOLDER_DEPTH:
+                    problems.append(
+                        _problem(
+                            path,
+                            "folders nest too deep; event files go in events/<YYYY>/",
+                            "file_name",
+                        )
+                    )
+                else:
+                    pending.append((path, inner))
+            elif entry.name.endswith((".yaml", ".yml")):
+                found.append(FoundFile(path, inner, display_path(path)))
+    found.sort(key=lambda item: item.relative)
+    return found, problems
+
+
+def _problem(path: Path, message: str, kind: str) -> Problem:
+    return Problem(display_path(path), 1, 1, "", message, kind)

@@ -1,0 +1,178 @@
+"""Loading a whole store: discover, validate each file (cached, in parallel), check across files.
+
+The result is a `Timeline`: valid events in the documented order plus the registries, which is
+what the page model, the exports and the CLI work from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator.cache import ResultCache, default_cache_dir, result_from_plain, result_to_plain
+from generator.checks import Registries, check_timeline
+from generator.dates import PartialDate, span_key
+from generator.diagnostics import Problem
+from generator.files import FoundFile, discover, display_path
+from generator.models import REGISTRIES, Actor, Place, Tag
+from generator.validation import EventRecord, FileResult, validate_file
+
+#: Below this many files to validate, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_CHUNK = 100
+_DEFAULT = object()
+
+
+@dataclass
+class Timeline:
+    """The valid events in sort order, and the registries they refer to."""
+
+    root: Path
+    records: list[EventRecord]
+    registry_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        return {k: Actor.model_validate(v) for k, v in self.registry_data.get("actors", {}).items()}
+
+    @cached_property
+    def places(self) -> dict[str, Place]:
+        return {k: Place.model_validate(v) for k, v in self.registry_data.get("places", {}).items()}
+
+    @cached_property
+    def tags(self) -> dict[str, Tag]:
+        return {k: Tag.model_validate(v) for k, v in self.registry_data.get("tags", {}).items()}
+
+    @cached_property
+    def by_id(self) -> dict[str, EventRecord]:
+        return {record.id: record for record in self.records}
+
+
+@dataclass
+class LoadReport:
+    """A timeline together with every problem found while loading it."""
+
+    timeline: Timeline
+    problems: list[Problem]
+    files_checked: int
+    file_paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.severity == "error" for problem in self.problems)
+
+
+def record_sort_key(record: EventRecord) -> tuple[Any, ...]:
+    """The documented total order (see `dates.py`), computed from cached plain data."""
+    date = record.data["date"]
+    end = date.get("end")
+    return (
+        span_key(
+            PartialDate.parse(date["start"]),
+            PartialDate.parse(end) if end is not None else None,
+            bool(date.get("ongoing", False)),
+        ),
+        record.id,
+    )
+
+
+def load_timeline(
+    root: Path,
+    *,
+    cache_dir: Path | object | None = _DEFAULT,
+    today: dt.date | None = None,
+    jobs: int | None = None,
+) -> LoadReport:
+    """Validate every file under `root` and return the timeline with all problems.
+
+    `cache_dir=None` disables the cache; `jobs=1` forces a single process.
+    """
+    directory = default_cache_dir() if cache_dir is _DEFAULT else cache_dir
+    assert directory is None or isinstance(directory, Path)
+    found, problems = discover(root)
+    cache = ResultCache.open(root, directory)
+    results = _first_pass(found, cache, jobs)
+    cache.keep_only({item.relative.as_posix() for item in found})
+    cache.save()
+
+    records: list[EventRecord] = []
+    ids: dict[str, frozenset[str]] = {}
+    files: dict[str, str] = {}
+    registry_data: dict[str, dict[str, Any]] = {}
+    for result in results:
+        problems.extend(result.problems)
+        if result.record is not None:
+            records.append(result.record)
+        if result.registry_name is not None:
+            ids[result.registry_name] = frozenset(result.registry_ids)
+            files[result.registry_name] = result.file
+            registry_data[result.registry_name] = result.registry_data
+    for name in REGISTRIES:
+        if name not in ids:
+            problems.append(
+                Problem(
+                    display_path(root / f"{name}.yaml"),
+                    1,
+                    1,
+                    "",
+                    f"the {name} registry is missing: create {name}.yaml in the events folder",
+                    "missing_registry",
+                )
+            )
+    problems.extend(check_timeline(records, Registries(ids, files), today or dt.date.today()))
+    records.sort(key=record_sort_key)
+    timeline = Timeline(root, records, registry_data)
+    paths = {item.display: item.path for item in found}
+    return LoadReport(timeline, problems, len(found), paths)
+
+
+def _first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> list[FileResult]:
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[FoundFile, tuple[int, int]]] = []
+    for item in found:
+        name = item.relative.as_posix()
+        try:
+            info = os.lstat(item.path)
+            stamp = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            stamp = (-1, -1)
+        cached = cache.get(name, stamp)
+        if cached is not None and cached.file == item.display:
+            results[name] = cached
+        else:
+            todo.append((item, stamp))
+    for (item, stamp), result in zip(todo, _validate_many([t[0] for t in todo], jobs), strict=True):
+        name = item.relative.as_posix()
+        results[name] = result
+        if stamp != (-1, -1):
+            cache.put(name, stamp, result_to_plain(result))
+    return [results[item.relative.as_posix()] for item in found]
+
+
+def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileResult]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
+        return [validate_file(item.path, item.display, item.relative) for item in items]
+    chunks = [
+        [(str(item.path), item.display, item.relative.as_posix()) for item in items[i : i + _CHUNK]]
+        for i in range(0, len(items), _CHUNK)
+    ]
+    # fork: workers inherit the imported modules, so each starts in milliseconds.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        plain_chunks = list(pool.map(_validate_chunk, chunks))
+    return [result_from_plain(plain) for chunk in plain_chunks for plain in chunk]
+
+
+def _validate_chunk(chunk: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    return [
+        result_to_plain(validate_file(Path(path), display, PurePosixPath(relative)))
+        for path, display, relative in chunk
+    ]

@@ -1,0 +1,77 @@
+"""Rules for the two kinds of text an event holds: plain text and the small Markdown subset.
+
+These rules give contributors an early, positioned error ("raw HTML is not allowed in
+summary"). They are not what keeps the site safe: `markup.py` escapes and sanitises whatever
+reaches HTML, so a rule missed here is still harmless there.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+ALLOWED_SCHEMES = ("http", "https")
+MAX_URL_LENGTH = 2000
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]")
+_RAW_HTML = re.compile(r"<(?!https?://[^\s<>]+>)[A-Za-z/!?]")
+_INLINE_TARGET = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SNIPPET = re.compile(r"-{1,3}8<-{1,3}|^\s*;?--8<--", re.MULTILINE)
+_ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z]|\{\s*on[a-z]+\s*=")
+
+
+def plain_text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` is not acceptable plain text, or None."""
+    if value != value.strip():
+        return "must not start or end with spaces or blank lines"
+    if not value:
+        return "must not be empty"
+    if not multiline and ("\n" in value or "\r" in value):
+        return "must be a single line"
+    match = _CONTROL.search(value)
+    if match:
+        return f"contains the control character U+{ord(match.group()):04X}; delete it"
+    return None
+
+
+def url_problem(value: str) -> tuple[str, str] | None:
+    """(kind, message) saying why `value` is not an http(s) URL we will link to, or None."""
+    if len(value) > MAX_URL_LENGTH:
+        return "url", f"is {len(value):,} characters long; the limit is {MAX_URL_LENGTH:,}"
+    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
+        return "url", "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "url", "is not a valid URL"
+    if parts.scheme not in ALLOWED_SCHEMES:
+        return "url_scheme", "must start with https:// or http://"
+    if not parts.hostname:
+        return "url", "has no host name (expected https://example.org/…)"
+    return None
+
+
+def markdown_problem(value: str) -> tuple[str, str] | None:
+    """(kind, message) for the first construct outside the Markdown subset, or None.
+
+    The subset is paragraphs, emphasis, lists and http(s) links: what a summary needs and
+    nothing that can load or run anything.
+    """
+    if _CONTROL.search(value):
+        return "control_character", "contains a control character; delete it"
+    if _RAW_HTML.search(value):
+        return "raw_html", "raw HTML is not allowed; use Markdown (*emphasis*, [text](https://…))"
+    if _SNIPPET.search(value):
+        return "snippet", "snippet directives (--8<--) are not allowed"
+    if _ATTR_LIST.search(value):
+        return "attr_list", "attribute lists ({: …}) are not allowed"
+    for match in _INLINE_TARGET.finditer(value):
+        if match.group(1):
+            return "image", "images are not allowed in event text"
+        if url_problem(match.group(2)) is not None:
+            return "url_scheme", "links must be absolute http:// or https:// URLs"
+    for match in _REFERENCE_TARGET.finditer(value):
+        if url_problem(match.group(1)) is not None:
+            return "url_scheme", "links must be absolute http:// or https:// URLs"
+    return None
