@@ -1,9 +1,14 @@
 """A per-file cache of first-pass results, so re-validating 10,000 events costs a stat each.
 
-The cache is JSON (never pickle: it must be safe to read even if someone planted it) and lives
-in the user's cache folder, not in the repository, so a pull request cannot ship a cache that
-declares its own broken files valid. An entry is reused only when the file's size and
+Stored in SQLite (never pickle: the cache must be safe to read even if someone planted it),
+in the user's cache folder rather than the repository, so a pull request cannot ship a cache
+that declares its own broken files valid. An entry is reused only when the file's size and
 nanosecond modification time are unchanged and the generator's own code is the same.
+
+Each row keeps two JSON documents: the small "check" part that validation needs (id, date,
+title, references, problems), read for every file in one query, and the full event data,
+fetched only when something (the site build) asks for it. Only changed rows are written, so
+one edited file in 10,000 costs one row, not a rewrite of the whole cache.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +63,9 @@ class ResultCache:
 
     location: Path | None
     fingerprint: str
-    entries: dict[str, tuple[Stamp, dict[str, Any]]] = field(default_factory=dict)
-    changed: bool = False
+    stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    _pending: dict[str, tuple[Stamp, str, str | None]] = field(default_factory=dict)
+    _stale: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, root: Path, directory: Path | None) -> ResultCache:
@@ -65,54 +73,100 @@ class ResultCache:
         if directory is None:
             return cls(None, fingerprint)
         key = hashlib.sha256(f"{root.resolve()}\0{Path.cwd()}".encode()).hexdigest()[:20]
-        location = directory / f"validate-{key}.json"
+        location = directory / f"validate-{key}.sqlite"
         cache = cls(location, fingerprint)
+        if not location.exists():
+            return cache
         try:
-            stored = json.loads(location.read_text(encoding="utf-8"))
-            if stored.get("fingerprint") == fingerprint:
-                cache.entries = {
-                    name: ((entry[0][0], entry[0][1]), entry[1])
-                    for name, entry in stored["files"].items()
-                }
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass  # no cache, or an unreadable one: start afresh
+            with closing(_connect(location)) as db:
+                stored = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                if stored and stored[0] == fingerprint:
+                    rows = db.execute("SELECT name, size, mtime, checks FROM files")
+                    cache.stamps = {
+                        name: ((size, mtime), checks) for name, size, mtime, checks in rows
+                    }
+        except (OSError, sqlite3.Error):
+            cache.stamps = {}  # no cache, or an unreadable one: start afresh
         return cache
 
     def get(self, name: str, stamp: Stamp) -> FileResult | None:
-        entry = self.entries.get(name)
-        if entry is None or entry[0] != stamp:
+        entry = self.stamps.get(name)
+        if entry is None or entry[0] != stamp or self.location is None:
             return None
         try:
-            return result_from_plain(entry[1])
+            return result_from_plain(json.loads(entry[1]), _Fetcher(self.location, name))
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
     def put(self, name: str, stamp: Stamp, plain: dict[str, Any]) -> None:
-        self.entries[name] = (stamp, plain)
-        self.changed = True
+        data = plain.get("data")
+        checks = json.dumps({k: v for k, v in plain.items() if k != "data"}, ensure_ascii=False)
+        self._pending[name] = (stamp, checks, None if data is None else json.dumps(data))
 
     def keep_only(self, names: set[str]) -> None:
-        stale = set(self.entries) - names
-        for name in stale:
-            del self.entries[name]
-        self.changed = self.changed or bool(stale)
+        self._stale = set(self.stamps) - names
 
     def save(self) -> None:
-        """Write atomically; a cache that cannot be written is silently skipped."""
-        if self.location is None or not self.changed:
+        """Write the changed rows in one transaction; a cache that cannot be written is skipped."""
+        if self.location is None or not (self._pending or self._stale):
             return
-        payload = {
-            "fingerprint": self.fingerprint,
-            "files": {name: [list(stamp), plain] for name, (stamp, plain) in self.entries.items()},
-        }
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.location.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.location)
-        except OSError:
+            with closing(_connect(self.location)) as db, db:
+                stored = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                if not stored or stored[0] != self.fingerprint:
+                    db.execute("DELETE FROM files")
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,)
+                    )
+                db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in self._stale])
+                db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (name, stamp[0], stamp[1], checks, data)
+                        for name, (stamp, checks, data) in self._pending.items()
+                    ],
+                )
+        except (OSError, sqlite3.Error):
             return
+        finally:
+            self._pending.clear()
+            self._stale.clear()
+
+
+def _connect(location: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(location, timeout=5)
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+        " checks TEXT, data TEXT)"
+    )
+    return db
+
+
+@lru_cache(maxsize=4)
+def _reader(location: Path) -> sqlite3.Connection:
+    """One read-only connection per cache file, shared by every lazy fetch."""
+    return sqlite3.connect(f"{location.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+@dataclass(frozen=True)
+class _Fetcher:
+    """Reads one event's full data from the cache when it is first needed."""
+
+    location: Path
+    name: str
+
+    def __call__(self) -> dict[str, Any]:
+        row = (
+            _reader(self.location)
+            .execute("SELECT data FROM files WHERE name = ?", (self.name,))
+            .fetchone()
+        )
+        if row is None or row[0] is None:
+            raise LookupError(f"the validation cache lost the data of {self.name}")
+        data: dict[str, Any] = json.loads(row[0])
+        return data
 
 
 def result_to_plain(result: FileResult) -> dict[str, Any]:
@@ -121,18 +175,22 @@ def result_to_plain(result: FileResult) -> dict[str, Any]:
         "role": result.role,
         "problems": [list(problem.__dict__.values()) for problem in result.problems],
         "record": result.record.to_plain() if result.record else None,
+        "data": result.record.data if result.record else None,
         "registry_name": result.registry_name,
         "registry_ids": result.registry_ids,
         "registry_data": result.registry_data,
     }
 
 
-def result_from_plain(plain: dict[str, Any]) -> FileResult:
+def result_from_plain(plain: dict[str, Any], fetch: _Fetcher | None = None) -> FileResult:
+    record = None
+    if plain["record"]:
+        record = EventRecord.from_plain(plain["record"], data=plain.get("data"), fetch=fetch)
     return FileResult(
         file=plain["file"],
         role=plain["role"],
         problems=[Problem(*values) for values in plain["problems"]],
-        record=EventRecord.from_plain(plain["record"]) if plain["record"] else None,
+        record=record,
         registry_name=plain["registry_name"],
         registry_ids=plain["registry_ids"],
         registry_data=plain["registry_data"],

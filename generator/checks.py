@@ -90,7 +90,7 @@ def _at(record: EventRecord, ref: Reference, message: str, kind: str) -> Problem
 
 
 def _in_the_future(record: EventRecord, today: dt.date) -> Iterable[Problem]:
-    date = record.data["date"]
+    date = record.date
     start = PartialDate.parse(date["start"])
     if start.first_day() > today:
         yield Problem(
@@ -148,7 +148,7 @@ def _likely_duplicates(records: list[EventRecord]) -> Iterable[Problem]:
     """Two files with the same date and title are almost always the same event twice."""
     seen: dict[tuple[str, str], str] = {}
     for record in records:
-        key = (str(record.data["date"]["start"]), " ".join(record.data["title"].casefold().split()))
+        key = (str(record.date["start"]), " ".join(record.title.casefold().split()))
         if key in seen:
             yield Problem(
                 record.file,

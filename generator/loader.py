@@ -34,7 +34,8 @@ Position = tuple[int, int]
 MAX_EVENT_BYTES = 256 * 1024
 MAX_REGISTRY_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 20
-MAX_NODES_PER_KIB = 400
+MAX_EVENT_NODES = 5_000
+MAX_REGISTRY_NODES = 400_000
 MAX_PROBLEMS_PER_FILE = 25
 _MAX_NUMBER_DIGITS = 40
 
@@ -193,9 +194,10 @@ def _forbidden_characters(text: str, display: str) -> Iterator[Problem]:
         )
 
 
-def parse_text(text: str, display: str) -> LoadResult:
+def parse_text(text: str, display: str, max_nodes: int = MAX_EVENT_NODES) -> LoadResult:
     """Parse one YAML document into plain data with positions (see the module docstring)."""
-    builder = _Builder(display, max_nodes=max(2000, len(text) // 1024 * MAX_NODES_PER_KIB))
+    # A real event has a few hundred values; the cap bounds the parser's time on hostile files.
+    builder = _Builder(display, max_nodes)
     try:
         for event in _parser_events(text):
             if not builder.feed(event):
@@ -214,15 +216,20 @@ def parse_text(text: str, display: str) -> LoadResult:
     return LoadResult(document, problems)
 
 
-def load_file(path: Path, display: str, max_bytes: int = MAX_EVENT_BYTES) -> LoadResult:
+def load_file(
+    path: Path,
+    display: str,
+    max_bytes: int = MAX_EVENT_BYTES,
+    max_nodes: int = MAX_EVENT_NODES,
+) -> LoadResult:
     """Read, decode, scan and parse one file: every check of this module in order."""
     raw, problems = read_bytes(path, display, max_bytes)
     if raw is None:
         return LoadResult(None, problems)
-    return load_bytes(raw, display)
+    return load_bytes(raw, display, max_nodes)
 
 
-def load_bytes(raw: bytes, display: str) -> LoadResult:
+def load_bytes(raw: bytes, display: str, max_nodes: int = MAX_EVENT_NODES) -> LoadResult:
     """Decode and parse bytes that were already read (and capped) by the caller."""
     text, problems = decode(raw, display)
     if text is None:
@@ -230,7 +237,7 @@ def load_bytes(raw: bytes, display: str) -> LoadResult:
     if problems:
         # Parsing text that hides characters would report confusing positions; stop here.
         return LoadResult(None, problems)
-    return parse_text(text, display)
+    return parse_text(text, display, max_nodes)
 
 
 def _parser_events(text: str) -> Iterator[Any]:

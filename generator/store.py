@@ -71,7 +71,7 @@ class LoadReport:
 
 def record_sort_key(record: EventRecord) -> tuple[Any, ...]:
     """The documented total order (see `dates.py`), computed from cached plain data."""
-    date = record.data["date"]
+    date = record.date
     end = date.get("end")
     return (
         span_key(

@@ -11,7 +11,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -24,6 +24,7 @@ from generator.diagnostics import Problem, echo
 from generator.loader import (
     MAX_EVENT_BYTES,
     MAX_REGISTRY_BYTES,
+    MAX_REGISTRY_NODES,
     Document,
     Loc,
     Position,
@@ -76,35 +77,60 @@ class Reference:
 
 @dataclass
 class EventRecord:
-    """A valid event with what the cross-file checks need, cheap to cache as plain data."""
+    """A valid event with what the cross-file checks need, cheap to cache as plain data.
+
+    The full event (`data`, `event`) is fetched lazily: validating a cached store of 10,000
+    events needs only ids, dates, titles and references, not every field of every event.
+    """
 
     id: str
     file: str
-    data: dict[str, Any]
+    title: str
+    date: dict[str, Any]
     references: list[Reference]
     date_position: Position
+    _data: dict[str, Any] | None = field(default=None, repr=False)
+    _fetch: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event as plain JSON data (`Event.model_dump(mode="json")`)."""
+        if self._data is None:
+            assert self._fetch is not None
+            self._data = self._fetch()
+        return self._data
 
     @cached_property
     def event(self) -> Event:
         return Event.model_validate(self.data)
 
     def to_plain(self) -> dict[str, Any]:
+        """The part the cross-file checks need; `data` is stored separately."""
         return {
             "id": self.id,
             "file": self.file,
-            "data": self.data,
+            "title": self.title,
+            "date": self.date,
             "references": [list(_reference_tuple(ref)) for ref in self.references],
             "date_position": list(self.date_position),
         }
 
     @classmethod
-    def from_plain(cls, plain: dict[str, Any]) -> EventRecord:
+    def from_plain(
+        cls,
+        plain: dict[str, Any],
+        data: dict[str, Any] | None = None,
+        fetch: Callable[[], dict[str, Any]] | None = None,
+    ) -> EventRecord:
         return cls(
             id=plain["id"],
             file=plain["file"],
-            data=plain["data"],
+            title=plain["title"],
+            date=plain["date"],
             references=[Reference(*ref) for ref in plain["references"]],
             date_position=(plain["date_position"][0], plain["date_position"][1]),
+            _data=data,
+            _fetch=fetch,
         )
 
 
@@ -169,12 +195,15 @@ def _validate_event(path: Path, display: str, relative: PurePosixPath) -> FileRe
     if date_problem is not None:
         result.problems.append(Problem(display, *date_position, "date", date_problem, "file_name"))
         return result
+    data = event.model_dump(mode="json", exclude_defaults=True)
     result.record = EventRecord(
         id=event_id,
         file=display,
-        data=event.model_dump(mode="json", exclude_defaults=True),
+        title=event.title,
+        date=data["date"],
         references=list(_references(event, document)),
         date_position=date_position,
+        _data=data,
     )
     result.record.__dict__["event"] = event  # already built: spare the cached_property
     return result
@@ -234,7 +263,7 @@ def _references(event: Event, document: Document) -> Iterator[Reference]:
 
 def _validate_registry(path: Path, display: str, name: str) -> FileResult:
     result = FileResult(display, "registry", registry_name=name)
-    loaded = load_file(path, display, MAX_REGISTRY_BYTES)
+    loaded = load_file(path, display, MAX_REGISTRY_BYTES, MAX_REGISTRY_NODES)
     result.problems.extend(loaded.problems)
     document = loaded.document
     if document is None or loaded.problems:
