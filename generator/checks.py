@@ -28,13 +28,20 @@ class Registries:
 
 
 def check_timeline(
-    records: Iterable[EventRecord], registries: Registries, today: dt.date
+    records: Iterable[EventRecord],
+    registries: Registries,
+    today: dt.date,
+    known_ids: frozenset[str] | None = None,
 ) -> list[Problem]:
-    """Every cross-file rule over the given records."""
+    """Every cross-file rule over the given records.
+
+    `known_ids` are the ids of all events in the store when only some of them are given as
+    records (pull-request mode): ids come from file names, so they are known without parsing.
+    """
     records = list(records)
     problems: list[Problem] = []
     problems.extend(_unique_ids(records))
-    ids = {record.id for record in records}
+    ids = {record.id for record in records} | (known_ids or frozenset())
     for record in records:
         problems.extend(_unresolved(record, ids, registries))
         problems.extend(_in_the_future(record, today))
@@ -65,7 +72,7 @@ def _unresolved(record: EventRecord, ids: set[str], registries: Registries) -> I
             if ref.target == record.id:
                 yield _at(record, ref, "an event cannot be related to itself", "self_reference")
             elif ref.target not in ids:
-                hint = _closest(ref.target, ids)
+                hint = _closest(ref.target, ids - {record.id})  # never suggest itself
                 yield _at(
                     record, ref, f"no event has the id {echo(ref.target)}{hint}", "unknown_event"
                 )

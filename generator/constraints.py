@@ -92,6 +92,10 @@ PlainText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_
 
 Title = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plain)]
 
+ShortText = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain)]
+"""A short line of plain text: a unit, a tag label. Its own type because `Field(max_length=60)`
+on a `PlainText` field loses to PlainText's own limit of 300."""
+
 LongPlainText = Annotated[
     str, Field(min_length=1, max_length=4000), AfterValidator(_plain_multiline)
 ]

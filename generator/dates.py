@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
 
-_PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+# ASCII digits only, as in the JSON Schema: `\d` alone would also accept "２０２４" and "٢٠٢٤".
+_PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?", re.ASCII)
 _PRECISION_RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
@@ -29,7 +31,8 @@ _NUMBER_WORDS = (
 MIN_YEAR = 1000
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     """A date known to the year, the month or the day."""
 
@@ -99,6 +102,13 @@ class PartialDate:
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
+    def __lt__(self, other: object) -> bool:
+        # By sort_key, not dataclass field order: that compared None with int and raised
+        # TypeError as soon as two precisions met ("2024" < "2024-01").
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
+
     def __str__(self) -> str:
         return self.iso()
 
@@ -152,7 +162,7 @@ def _display_range(start: PartialDate, end: PartialDate) -> str:
 
 
 def describe_gap(reference: PartialDate, later: PartialDate) -> str:
-    """How far `later` is from `reference`: `about eight months after`, `3 days before`.
+    """How far `later` is from `reference`: `about eight months after`, `three days before`.
 
     Precision is honoured: when either date is known only to the month or year, the gap is
     counted in that unit and hedged with "about"; otherwise days, weeks or months are chosen

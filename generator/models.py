@@ -26,6 +26,7 @@ from generator.constraints import (
     Number,
     PlaceId,
     PlainText,
+    ShortText,
     SourceKey,
     Summary,
     TagId,
@@ -152,7 +153,7 @@ class Figure(StrictModel):
     """Lower end of a range."""
     high: Number | None = None
     """Upper end of a range."""
-    unit: PlainText = Field(max_length=60)
+    unit: ShortText
     """What the number counts in: `troops`, `shells`, `EUR`, `billion USD`, `km`."""
     what: PlainText
     """What is counted, in words: "North Korean troops deployed to Kursk"."""
@@ -229,7 +230,7 @@ class Source(StrictModel):
         if self.url is None and self.kind not in SOURCE_KINDS_WITHOUT_URL:
             raise PydanticCustomError(
                 "source_url",
-                "a source of kind {kind!r} needs a `url`; a source known only by name "
+                "a source of kind '{kind}' needs a `url`; a source known only by name "
                 "(a statement, broadcast, print or report) sets `kind` accordingly",
                 {"kind": self.kind},
             )
@@ -313,7 +314,7 @@ class Event(StrictModel):
             if key is not None and key not in known:
                 raise PydanticCustomError(
                     "source_ref",
-                    "{key!r} is not the id of one of this event's sources (known: {known})",
+                    "'{key}' is not the id of one of this event's sources (known: {known})",
                     {
                         "key": key,
                         "known": ", ".join(sorted(known)) or "none",
@@ -335,7 +336,7 @@ def _reject_repeats(values: list[str] | list[str | None], name: str, at: str = "
         if value in seen:
             raise PydanticCustomError(
                 "duplicate",
-                "{value!r} appears twice in {name}",
+                "'{value}' appears twice in {name}",
                 {"value": value, "name": name, "at": (at or name + ".{}").format(index)},
             )
         seen.add(value)
@@ -387,7 +388,7 @@ class Place(StrictModel):
 class Tag(StrictModel):
     """A topic that groups events."""
 
-    label: PlainText = Field(max_length=60)
+    label: ShortText
     """Short label shown on the site: "Long-range strikes"."""
     description: LongPlainText
     """One or two sentences saying which events get this tag."""

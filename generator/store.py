@@ -98,14 +98,28 @@ def load_timeline(
     assert directory is None or isinstance(directory, Path)
     found, problems = discover(root)
     cache = ResultCache.open(root, directory)
-    results = _first_pass(found, cache, jobs)
+    results = first_pass(found, cache, jobs)
     cache.keep_only({item.relative.as_posix() for item in found})
     cache.save()
 
+    records, registries, registry_data, file_problems = collect(results, root)
+    problems.extend(file_problems)
+    problems.extend(check_timeline(records, registries, today or dt.date.today()))
+    records.sort(key=record_sort_key)
+    timeline = Timeline(root, records, registry_data)
+    paths = {item.display: item.path for item in found}
+    return LoadReport(timeline, problems, len(found), paths)
+
+
+def collect(
+    results: list[FileResult], root: Path
+) -> tuple[list[EventRecord], Registries, dict[str, dict[str, Any]], list[Problem]]:
+    """Gather first-pass results: valid records, registries, and every problem so far."""
     records: list[EventRecord] = []
     ids: dict[str, frozenset[str]] = {}
     files: dict[str, str] = {}
     registry_data: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
     for result in results:
         problems.extend(result.problems)
         if result.record is not None:
@@ -126,14 +140,11 @@ def load_timeline(
                     "missing_registry",
                 )
             )
-    problems.extend(check_timeline(records, Registries(ids, files), today or dt.date.today()))
-    records.sort(key=record_sort_key)
-    timeline = Timeline(root, records, registry_data)
-    paths = {item.display: item.path for item in found}
-    return LoadReport(timeline, problems, len(found), paths)
+    return records, Registries(ids, files), registry_data, problems
 
 
-def _first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> list[FileResult]:
+def first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> list[FileResult]:
+    """Per-file results for `found`, from the cache where the file is unchanged."""
     results: dict[str, FileResult] = {}
     todo: list[tuple[FoundFile, tuple[int, int]]] = []
     for item in found:

@@ -23,12 +23,14 @@ _ATTR_LIST = re.compile(r"\{\s*:|\{\s*[#.][A-Za-z]|\{\s*on[a-z]+\s*=")
 
 def plain_text_problem(value: str, *, multiline: bool = False) -> str | None:
     """Why `value` is not acceptable plain text, or None."""
+    if multiline and value.endswith("\n") and not value.endswith("\n\n"):
+        value = value[:-1]  # the one line break a `|` block scalar always ends with
+    if not multiline and ("\n" in value or "\r" in value):
+        return "must be a single line"
     if value != value.strip():
         return "must not start or end with spaces or blank lines"
     if not value:
         return "must not be empty"
-    if not multiline and ("\n" in value or "\r" in value):
-        return "must be a single line"
     match = _CONTROL.search(value)
     if match:
         return f"contains the control character U+{ord(match.group()):04X}; delete it"

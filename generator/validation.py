@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.constraints import EVENT_ID_PATTERN, SLUG_PATTERN
-from generator.diagnostics import Problem, echo
+from generator.diagnostics import MAX_ECHO, Problem, echo
 from generator.loader import (
     MAX_EVENT_BYTES,
     MAX_REGISTRY_BYTES,
@@ -311,7 +311,11 @@ def _not_a_mapping(display: str, document: Document) -> Problem:
 
 
 def format_loc(loc: Loc) -> str:
-    """`('sources', 0, 'url')` → `sources[0].url`."""
+    """`('sources', 0, 'url')` → `sources[0].url`.
+
+    Keys come from the file, and a quoted YAML key can hold escapes (`"\\e[31m"`, `"\\n"`):
+    odd or long ones are echoed like any other input, so no message carries them raw.
+    """
     text = ""
     for part in loc:
         if isinstance(part, int):
@@ -319,7 +323,10 @@ def format_loc(loc: Loc) -> str:
         elif part == "[key]":
             continue
         else:
-            text += f".{part}" if text else str(part)
+            name = str(part)
+            if len(name) > MAX_ECHO or not name.isprintable():
+                name = echo(name)
+            text += f".{name}" if text else name
     return text
 
 
