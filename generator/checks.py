@@ -17,6 +17,8 @@ from generator.diagnostics import Problem, echo
 from generator.validation import EventRecord, Reference
 
 REGISTRY_OF_KIND = {"actor": "actors", "place": "places", "tag": "tags"}
+#: Ids are pattern-checked and at most 100 characters: quote them whole.
+MAX_ID_ECHO = 100
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,10 @@ def _unresolved(record: EventRecord, ids: set[str], registries: Registries) -> I
             elif ref.target not in ids:
                 hint = _closest(ref.target, ids - {record.id})  # never suggest itself
                 yield _at(
-                    record, ref, f"no event has the id {echo(ref.target)}{hint}", "unknown_event"
+                    record,
+                    ref,
+                    f"no event has the id {echo(ref.target, MAX_ID_ECHO)}{hint}",
+                    "unknown_event",
                 )
             continue
         registry = REGISTRY_OF_KIND[ref.kind]
@@ -83,7 +88,10 @@ def _unresolved(record: EventRecord, ids: set[str], registries: Registries) -> I
             where = registries.files.get(registry, f"events/{registry}.yaml")
             hint = _closest(ref.target, known) or f"; add it to {where}"
             yield _at(
-                record, ref, f"unknown {ref.kind} {echo(ref.target)}{hint}", f"unknown_{ref.kind}"
+                record,
+                ref,
+                f"unknown {ref.kind} {echo(ref.target, MAX_ID_ECHO)}{hint}",
+                f"unknown_{ref.kind}",
             )
 
 
