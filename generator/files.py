@@ -22,11 +22,18 @@ class FoundFile:
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it (what editors and CI expect)."""
+    """Relative to the working directory when inside it (what editors and CI expect).
+
+    File names come from strangers too: a newline or control character in one is shown
+    escaped, so it cannot break the one-line-per-problem output.
+    """
     try:
-        return Path(os.path.relpath(path)).as_posix() if not _outside_cwd(path) else str(path)
+        shown = Path(os.path.relpath(path)).as_posix() if not _outside_cwd(path) else str(path)
     except ValueError:
-        return str(path)
+        shown = str(path)
+    if shown.isprintable():
+        return shown
+    return shown.encode("unicode_escape").decode("ascii")
 
 
 def _outside_cwd(path: Path) -> bool:

@@ -46,8 +46,9 @@ _MAX_NUMBER_DIGITS = 40
 _FORBIDDEN_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-    r"|(?<!\w)[\u200c\u200d]|[\u200c\u200d](?!\w)"
+    "|[\u200c\u200d]"
 )
+_LETTER_OR_MARK = ("L", "M", "N")
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
@@ -176,10 +177,14 @@ def _position_of_byte(raw: bytes, offset: int) -> Position:
 
 
 def _forbidden_characters(text: str, display: str) -> Iterator[Problem]:
-    for found, match in enumerate(_FORBIDDEN_CHARS.finditer(text), start=1):
+    found = 0
+    for match in _FORBIDDEN_CHARS.finditer(text):
+        char = match.group()
+        if char in "\u200c\u200d" and _joins_letters(text, match.start()):
+            continue
+        found += 1
         if found > MAX_PROBLEMS_PER_FILE:
             return
-        char = match.group()
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - text.rfind("\n", 0, match.start())
         name = unicodedata.name(char, "control character")
@@ -192,6 +197,15 @@ def _forbidden_characters(text: str, display: str) -> Iterator[Problem]:
             "make text read differently from what it is; delete it",
             "forbidden_character",
         )
+
+
+def _joins_letters(text: str, index: int) -> bool:
+    """ZWJ/ZWNJ between letters or marks (a virama is a mark) is part of the script."""
+    if index == 0 or index + 1 >= len(text):
+        return False
+    before = unicodedata.category(text[index - 1])[0]
+    after = unicodedata.category(text[index + 1])[0]
+    return before in _LETTER_OR_MARK and after in _LETTER_OR_MARK
 
 
 def parse_text(text: str, display: str, max_nodes: int = MAX_EVENT_NODES) -> LoadResult:
@@ -263,7 +277,7 @@ def _parser_message(error: Exception) -> str:
         if context:
             text = f"{text} ({context})"
     else:
-        text = f"the YAML parser failed ({type(error).__name__})"
+        text = "the document uses YAML the parser does not support (an unknown %YAML version?)"
     text = " ".join(text.split())
     if len(text) > 160:
         text = text[:160] + "…"

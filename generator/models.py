@@ -252,8 +252,11 @@ class Origin(StrictModel):
     """Where this entry was compiled from, when it was imported from another collection."""
 
     publisher: PlainText | None = None
+    """Who published the collection the entry came from."""
     title: PlainText | None = None
+    """Title of that collection or page."""
     url: HttpUrl | None = None
+    """Link to it (http:// or https://)."""
     via: PlainText | None = None
     """How the entry reached us (a tool, a search, a person)."""
 

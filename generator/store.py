@@ -108,7 +108,9 @@ def load_timeline(
     records.sort(key=record_sort_key)
     timeline = Timeline(root, records, registry_data)
     paths = {item.display: item.path for item in found}
-    return LoadReport(timeline, problems, len(found), paths)
+    # Links and missing registries are files too: count them, or "3 of 2 files" can happen.
+    files_checked = len(paths.keys() | {problem.file for problem in problems})
+    return LoadReport(timeline, problems, files_checked, paths)
 
 
 def collect(

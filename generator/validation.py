@@ -155,7 +155,7 @@ def role_of(relative: PurePosixPath) -> tuple[Role, str | None]:
     """Where a file sits decides what it must be: registry, event, or not ours."""
     if relative.suffix not in {".yaml", ".yml"}:
         return "ignored", None
-    if len(relative.parts) == 1 and relative.stem in REGISTRIES:
+    if len(relative.parts) == 1 and relative.stem in REGISTRIES and relative.suffix == ".yaml":
         return "registry", relative.stem
     return "event", None
 
@@ -201,7 +201,7 @@ def _validate_event(path: Path, display: str, relative: PurePosixPath) -> FileRe
         file=display,
         title=event.title,
         date=data["date"],
-        references=list(_references(event, document)),
+        references=list(references_of(event, document)),
         date_position=date_position,
         _data=data,
     )
@@ -211,7 +211,7 @@ def _validate_event(path: Path, display: str, relative: PurePosixPath) -> FileRe
 
 def _layout_problem(relative: PurePosixPath) -> str | None:
     if relative.suffix == ".yml":
-        return "event files end in .yaml, not .yml: rename the file"
+        return "files in the store end in .yaml, not .yml: rename the file"
     example = "events/2024/2024-11-17-us-authorises-atacms.yaml"
     if len(relative.parts) != 2 or not re.fullmatch(r"\d{4}", relative.parts[0]):
         return f"event files go in a folder per year: {example}"
@@ -242,7 +242,7 @@ def _date_name_problem(event_id: str, relative: PurePosixPath, event: Event) -> 
     )
 
 
-def _references(event: Event, document: Document) -> Iterator[Reference]:
+def references_of(event: Event, document: Document) -> Iterator[Reference]:
     def ref(kind: ReferenceKind, target: str, loc: Loc, relation: str | None = None) -> Reference:
         line, column = document.position(loc)
         return Reference(kind, target, format_loc(loc), line, column, relation)
