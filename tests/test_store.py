@@ -1,0 +1,259 @@
+"""Loading a whole store: order, indexes, the per-file cache and the parallel path."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import FIXED_TODAY, REPO, event_yaml
+
+from generator import store as store_module
+from generator.cache import default_cache_dir
+from generator.models import Actor, Place, Tag
+from generator.store import PARALLEL_THRESHOLD, load_timeline
+from generator.validation import validate_file
+
+VALID_ORDER = [
+    "2021-north-korea-supplies-munitions",
+    "2024-08-06-ukraine-enters-kursk-oblast",
+    "2024-10-08-fighting-in-kursk-oblast",
+    "2024-11-eu-shells-delivered-late",
+    "2024-11-north-korea-paid-for-troops",
+    "2024-11-17-us-authorises-atacms",
+    "2024-11-18-putin-warns-nato",
+    "2024-11-19-scholz-refuses-taurus",
+]
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the first pass actually validated (single process)."""
+    seen: list[str] = []
+
+    def counting(path: Path, display: str, relative: object):  # type: ignore[no-untyped-def]
+        seen.append(display)
+        return validate_file(path, display, relative)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "validate_file", counting)
+    return seen
+
+
+def _load(events: Path, **options: object):  # type: ignore[no-untyped-def]
+    options.setdefault("jobs", 1)
+    return load_timeline(events, today=FIXED_TODAY, **options)  # type: ignore[arg-type]
+
+
+def _texts(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(problem.as_text() for problem in report.problems)
+
+
+def test_timeline_order_and_indexes(store: Path) -> None:
+    report = _load(store, cache_dir=None)
+    timeline = report.timeline
+    assert [record.id for record in timeline.records] == VALID_ORDER
+    assert set(timeline.by_id) == set(VALID_ORDER)
+    assert timeline.by_id["2024-11-17-us-authorises-atacms"].file == (
+        "events/2024/2024-11-17-us-authorises-atacms.yaml"
+    )
+    assert isinstance(timeline.actors["north-korea"], Actor)
+    assert timeline.actors["north-korea"].native_name == "조선민주주의인민공화국"
+    assert isinstance(timeline.places["kyiv"], Place)
+    assert isinstance(timeline.tags["military-aid"], Tag)
+    assert report.files_checked == 11
+    assert report.file_paths["events/actors.yaml"] == store / "actors.yaml"
+
+
+def test_order_is_total_and_independent_of_file_names(write_event, store: Path) -> None:
+    # Same day, written in an order that differs from the documented one.
+    write_event(
+        "2024/2024-05-01-c-range.yaml",
+        event_yaml(date="{start: 2024-05-01, end: 2024-05-03}", title="Range"),
+    )
+    write_event(
+        "2024/2024-05-01-a-open.yaml",
+        event_yaml(date="{start: 2024-05-01, ongoing: true}", title="Open"),
+    )
+    write_event("2024/2024-05-01-b-day.yaml")
+    write_event("2024/2024-05-01-z-day.yaml")
+    write_event("2024/2024-05-month.yaml")
+    write_event(
+        "2024/2024-05-01-d-short.yaml",
+        event_yaml(date="{start: 2024-05-01, end: 2024-05-02}", title="Short"),
+    )
+    ids = [record.id for record in _load(store, cache_dir=None).timeline.records]
+    may = [name for name in ids if name.startswith("2024-05")]
+    assert may == [
+        "2024-05-month",
+        "2024-05-01-b-day",
+        "2024-05-01-z-day",
+        "2024-05-01-d-short",
+        "2024-05-01-c-range",
+        "2024-05-01-a-open",
+    ]
+
+
+def test_report_ok_ignores_warnings(write_event, store: Path) -> None:
+    title = "Ukrainian forces enter Russia's Kursk Oblast"
+    write_event(
+        "2024/2024-08-06-same-event-twice.yaml",
+        event_yaml(date="2024-08-06", title=f'"{title}"'),
+    )
+    report = _load(store, cache_dir=None)
+    assert [p.kind for p in report.problems] == ["possible_duplicate"]
+    assert report.ok
+    write_event("2024/2024-05-01-broken.yaml", "title: [\n")
+    assert not _load(store, cache_dir=None).ok
+
+
+# --- The cache -------------------------------------------------------------------------------
+
+
+def _cache_files() -> list[Path]:
+    return sorted(default_cache_dir().glob("validate-*.sqlite"))
+
+
+def test_unchanged_files_are_not_validated_again(store: Path, calls: list[str]) -> None:
+    first = _load(store)
+    assert len(calls) == 11
+    calls.clear()
+    second = _load(store)
+    assert calls == []
+    assert _texts(second) == _texts(first) == []
+    assert [r.id for r in second.timeline.records] == VALID_ORDER
+    # Records from the cache fetch their full data when asked, and it is the same.
+    for cached, fresh in zip(second.timeline.records, first.timeline.records, strict=True):
+        assert cached.data == fresh.data
+        assert cached.event == fresh.event
+    assert second.timeline.actors == first.timeline.actors
+
+
+def test_a_changed_file_is_validated_again(store: Path, calls: list[str]) -> None:
+    _load(store)
+    path = store / "2024" / "2024-11-18-putin-warns-nato.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("status: confirmed", "status: confirmd"))
+    calls.clear()
+    report = _load(store)
+    assert calls == ["events/2024/2024-11-18-putin-warns-nato.yaml"]
+    assert [p.kind for p in report.problems] == ["not_allowed"]
+    # Same size, new content: the nanosecond modification time tells them apart.
+    stat = path.stat()
+    path.write_text(text.replace("status: confirmed", "status: reported"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
+    assert path.stat().st_size == stat.st_size
+    calls.clear()
+    report = _load(store)
+    assert calls == ["events/2024/2024-11-18-putin-warns-nato.yaml"]
+    assert report.problems == []
+    # A registry is cached like any other file.
+    calls.clear()
+    (store / "tags.yaml").write_text((store / "tags.yaml").read_text() + "new-tag:\n  label: x\n")
+    report = _load(store)
+    assert calls == ["events/tags.yaml"]
+    assert [p.kind for p in report.problems] == ["missing_key"]
+
+
+def test_deleted_and_added_files(store: Path, calls: list[str], write_event) -> None:
+    _load(store)
+    (store / "2021" / "2021-north-korea-supplies-munitions.yaml").unlink()
+    write_event("2024/2024-05-01-new.yaml")
+    calls.clear()
+    report = _load(store)
+    assert calls == ["events/2024/2024-05-01-new.yaml"]
+    assert report.files_checked == 11
+    assert "2021-north-korea-supplies-munitions" not in report.timeline.by_id
+    # The event that pointed at the deleted one now has an unresolved reference.
+    assert [p.kind for p in report.problems] == ["unknown_event"]
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"", b"not a database at all\n" * 100, b"SQLite format 3\x00" + b"\xff" * 200]
+)
+def test_a_broken_cache_file_is_ignored(store: Path, calls: list[str], garbage: bytes) -> None:
+    _load(store)
+    [location] = _cache_files()
+    location.write_bytes(garbage)
+    calls.clear()
+    report = _load(store)
+    assert len(calls) == 11
+    assert report.problems == []
+    assert [r.id for r in report.timeline.records] == VALID_ORDER
+
+
+def test_a_planted_cache_from_other_code_is_not_trusted(store: Path, calls: list[str]) -> None:
+    """A cache written by another version of the rules never vouches for a file."""
+    path = store / "2024" / "2024-11-18-putin-warns-nato.yaml"
+    _load(store)
+    [location] = _cache_files()
+    path.write_text(path.read_text().replace("status: confirmed", "status: confirmd"))
+    stat = path.stat()
+    with sqlite3.connect(location) as db:
+        db.execute("UPDATE meta SET value = 'another-version' WHERE key = 'fingerprint'")
+        db.execute(
+            "UPDATE files SET size = ?, mtime = ? WHERE name = ?",
+            (stat.st_size, stat.st_mtime_ns, "2024/2024-11-18-putin-warns-nato.yaml"),
+        )
+    db.close()
+    calls.clear()
+    report = _load(store)
+    assert len(calls) == 11
+    assert [p.kind for p in report.problems] == ["not_allowed"]
+
+
+def test_the_cache_lives_outside_the_repository_and_the_store(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    _load(store)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    [location] = _cache_files()
+    assert location.parent == Path(os.environ["TIMELINE_CACHE_DIR"])
+    # Without the test override: the user's cache folder, never the working tree.
+    monkeypatch.delenv("TIMELINE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "timeline"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "timeline"
+    assert REPO not in default_cache_dir().parents
+
+
+def test_no_cache_writes_nothing(store: Path, calls: list[str]) -> None:
+    _load(store, cache_dir=None)
+    _load(store, cache_dir=None)
+    assert len(calls) == 22
+    assert _cache_files() == []
+
+
+def test_an_unwritable_cache_folder_is_skipped(store: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    report = _load(store, cache_dir=blocker / "cache")
+    assert report.problems == []
+
+
+# --- The parallel path -----------------------------------------------------------------------
+
+
+def test_parallel_validation_gives_the_same_result(write_event, store: Path) -> None:
+    count = PARALLEL_THRESHOLD + 30
+    for index in range(count):
+        day = f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+        name = f"2024/{day}-generated-{index}.yaml"
+        if index % 10 == 0:
+            write_event(name, event_yaml(date=day, title=f"Event {index}", extra="colour: red\n"))
+        elif index % 10 == 1:
+            write_event(
+                name, event_yaml(date=day, title=f"Event {index}", extra="actors: [nobody]\n")
+            )
+        else:
+            write_event(name, event_yaml(date=day, title=f"Event {index}"))
+    serial = load_timeline(store, cache_dir=None, today=FIXED_TODAY, jobs=1)
+    parallel = load_timeline(store, cache_dir=None, today=FIXED_TODAY, jobs=2)
+    assert serial.files_checked == parallel.files_checked == count + 11
+    assert len(serial.problems) == count // 10 * 2
+    assert _texts(parallel) == _texts(serial)
+    assert [r.id for r in parallel.timeline.records] == [r.id for r in serial.timeline.records]
+    assert [r.data for r in parallel.timeline.records] == [r.data for r in serial.timeline.records]
