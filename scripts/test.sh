@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! command -v chromium >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi  # root here; a GitHub runner needs sudo
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq chromium >/dev/null
 fi
 bash scripts/setup.sh
 .venv/bin/ruff check generator tests benchmarks
