@@ -409,7 +409,8 @@ def new(
     from generator.files import display_path
     from generator.formatting import write_atomically
     from generator.models import SOURCE_KINDS_WITHOUT_URL
-    from generator.scaffold import annotated_template, build_event, check_event, slugify
+    from generator.scaffold import annotated_template, build_event, check_event
+    from generator.slugs import slugify
 
     if template:
         click.echo(annotated_template(), nl=False)

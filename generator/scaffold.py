@@ -9,9 +9,7 @@ appears here (and a test fails until it has an example).
 
 from __future__ import annotations
 
-import re
 import textwrap
-import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,8 +22,6 @@ from generator.models import Event, EventDate, Figure, Origin, Quote, Relation, 
 from generator.schema import event_shape, modeline_for
 from generator.validation import problems_from_error
 
-MAX_SLUG_WORDS = 8
-MAX_SLUG_LENGTH = 60
 _WRAP = 96
 
 #: One illustrative value for every field of Event: the template's commented-out examples.
@@ -138,32 +134,6 @@ def _comment(text: str, first: str = "# ", indent: str = "# ") -> str:
     return "\n".join(
         textwrap.wrap(text, width=_WRAP, initial_indent=first, subsequent_indent=indent)
     )
-
-
-def slugify(title: str) -> str:
-    """A file-name slug from a title: lower-case ASCII words joined by hyphens.
-
-    Accents are dropped (NFKD), digit groups are joined (`1,000` → `1000`), words before the
-    first one that starts with a letter are skipped (an event id must continue with a letter
-    after its date), and the result is cut at a word boundary.
-
-    Example:
-        >>> slugify("Scholz: Germany won't send Taurus — “for now”")
-        'scholz-germany-won-t-send-taurus-for-now'
-    """
-    text = unicodedata.normalize("NFKD", title)
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"(?<=\d)[,.'](?=\d{3})", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
-    while words and not words[0][0].isalpha():
-        words.pop(0)
-    slug = ""
-    for word in words[:MAX_SLUG_WORDS]:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG_LENGTH:
-            break
-        slug = candidate
-    return slug or "event"
 
 
 def build_event(

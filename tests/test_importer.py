@@ -13,19 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.importer import (
+from generator.importer import plan_import
+from generator.importmap import (
     QUALIFIERS,
     escape_markdown,
     map_date,
     map_qualifier,
     name_key,
-    plan_import,
     quote_language,
-    slugify,
     split_speaker,
 )
 from generator.markup import markdown_to_text
 from generator.models import Qualifier
+from generator.slugs import slugify
 from generator.store import load_timeline
 from generator.text import markdown_problem
 

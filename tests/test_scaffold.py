@@ -12,7 +12,8 @@ from generator.cli import main
 from generator.formatting import format_bytes
 from generator.loader import load_bytes
 from generator.models import Event
-from generator.scaffold import EXAMPLE_EVENT, annotated_template, check_event, slugify
+from generator.scaffold import EXAMPLE_EVENT, annotated_template, check_event
+from generator.slugs import slugify
 
 NEW = [
     "new",
@@ -30,7 +31,7 @@ NEW = [
     "https://example.org/atacms",
     "--no-input",
 ]
-CREATED = "events/2024/2024-11-17-us-allows-ukraine-to-strike-inside-russia-with.yaml"
+CREATED = "events/2024/2024-11-17-us-allows-ukraine-strike-inside-russia-atacms.yaml"
 
 
 @pytest.mark.parametrize(
@@ -38,19 +39,19 @@ CREATED = "events/2024/2024-11-17-us-allows-ukraine-to-strike-inside-russia-with
     [
         (
             "US allows Ukraine to strike inside Russia with ATACMS",
-            "us-allows-ukraine-to-strike-inside-russia-with",
+            "us-allows-ukraine-strike-inside-russia-atacms",
         ),
         (
             "Scholz: Germany won't send Taurus — “for now”",
-            "scholz-germany-won-t-send-taurus-for-now",
+            "scholz-germany-wont-send-taurus-now",
         ),
         ("Зеленський", "event"),
         ("Ünïcödé ça va", "unicode-ca-va"),
-        ("1,000 days of war", "days-of-war"),
+        ("1,000 days of war", "days-war"),
         ("EU delivers 1,000,000 shells", "eu-delivers-1000000-shells"),
         ("!!!", "event"),
-        ("a" * 70, "event"),
-        ("Supercalifragilistic " * 5, "supercalifragilistic-supercalifragilistic"),
+        ("a" * 81, "event"),
+        ("Supercalifragilistic " * 5, "-".join(["supercalifragilistic"] * 3)),
     ],
 )
 def test_slugify(title, slug):
@@ -159,7 +160,7 @@ def test_new_prompts_at_a_terminal(store: Path, monkeypatch):
     result = CliRunner().invoke(main, ["new"], input=answers)
     assert result.exit_code == 0, result.output
     assert "Status (confirmed, reported, claimed, disputed, denied) [reported]: " in result.output
-    text = Path("events/2024/2024-11-a-prompted-event.yaml").read_text()
+    text = Path("events/2024/2024-11-prompted-event.yaml").read_text()
     assert "\ndate: 2024-11\n" in text
     assert "\nstatus: reported\n" in text
     no_input = CliRunner().invoke(main, ["new", "--no-input"])
