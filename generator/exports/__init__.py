@@ -79,15 +79,18 @@ def write_site_data(
     """Write everything the site publishes besides pages: `data/` and `feeds/` under `out_dir`.
 
     `data/timeline.json` (+ `timeline.schema.json`), `data/timeline.csv`,
-    `data/timeline.sqlite`, `data/timeline.ics`, `feeds/atom.xml`, `feeds/tags/<id>.xml` and
+    `data/timeline.sqlite`, `data/timeline.ics`, `data/explorer.json` (the explorer's compact
+    data, `generator.exports.explorer`), `feeds/atom.xml`, `feeds/tags/<id>.xml` and
     `feeds/actors/<id>.xml`. Pass `resolve_generated_at()` as `generated_at` so that
     SOURCE_DATE_EPOCH pins it; with `site_url` (mkdocs' `site_url`), links and feed ids are
     absolute.
     """
+    from generator.exports.explorer import write_explorer
     from generator.feeds import write_feeds
 
     context = ExportContext(generated_at, site_url, site_name)
     written = write_exports(timeline, out_dir / DATA_DIR, context)
+    written.extend(write_explorer(timeline, out_dir / DATA_DIR, context))
     written.extend(write_feeds(timeline, out_dir, context))
     return written
 
