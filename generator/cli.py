@@ -786,6 +786,10 @@ def build(config_file: Path, strict: bool, site_dir: Path | None) -> None:
     """Build the website from events/ and docs/ (mkdocs build with the project's config).
 
     The events are validated first; the build stops with the list of problems if any.
+    The site is written to a temporary folder beside the site folder and replaces it only
+    when the build succeeded: a failed or interrupted build leaves the previous site as it
+    was. A failure (invalid events, a missing events folder, a read-only or full disk) is
+    reported in one line and exits with status 1.
 
     Example:
 
@@ -798,7 +802,26 @@ def build(config_file: Path, strict: bool, site_dir: Path | None) -> None:
         arguments.append("--strict")
     if site_dir is not None:
         arguments += ["--site-dir", str(site_dir)]
-    _mkdocs(*arguments)
+    _mkdocs_build(arguments)
+
+
+def _mkdocs_build(arguments: list[str]) -> None:
+    """`_mkdocs`, with one line instead of a traceback or a bare status when it is stopped."""
+    import signal
+    import subprocess
+
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    unchanged = "the site was left as it was"
+    try:
+        completed = subprocess.run([sys.executable, "-m", "mkdocs", *arguments], env=environment)
+    except KeyboardInterrupt:
+        raise click.ClickException(f"the build was interrupted; {unchanged}") from None
+    if completed.returncode < 0:
+        number = -completed.returncode
+        name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+        raise click.ClickException(f"the build was stopped by {name}; {unchanged}")
+    if completed.returncode:
+        sys.exit(completed.returncode)
 
 
 @main.command("serve")

@@ -19,15 +19,26 @@ from pathlib import Path
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import CountHandler, get_relative_url
 
+from generator.buildout import (
+    OutputError,
+    StagedOutput,
+    describe_failure,
+    pin_source_date_epoch,
+    stage,
+)
 from generator.cache import default_cache_dir
-from generator.diagnostics import render
+from generator.diagnostics import Problem, summary
+from generator.docgen import fill_fragments
 from generator.exports import feed_links_for, resolve_generated_at, write_site_data
+from generator.exports.context import ExportContext
+from generator.history import FEED_PATH as CHANGES_FEED
+from generator.history import StoreHistory, changes_feed, load_history
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
@@ -41,6 +52,8 @@ STYLESHEET = "assets/stylesheets/timeline.css"
 #: Where the hand-written home page wants the generated part; appended when absent.
 HOME_MARKER = "<!-- timeline:home -->"
 _H1 = re.compile(r'<h1 id="([^"]+)"')
+#: Problems an invalid store lists in the build log; `timeline validate` lists them all.
+MAX_LISTED_PROBLEMS = 20
 
 
 class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-call]
@@ -52,6 +65,15 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.site: Site | None = None
         self.pages: dict[str, Page] = {}
         self.home_is_written = False
+        self.in_place = False
+        self.output: StagedOutput | None = None
+        self.site_dir = ""
+        self.restore_clock = _nothing
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
+        write in place. (This hook also keeps the plugin object across serve rebuilds.)"""
+        self.in_place = command == "serve" or dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Find the store, add our theme layer and stylesheet, and watch the events."""
@@ -68,6 +90,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         watched = str(self.events_root)
         if watched not in config.watch:
             config.watch.append(watched)
+        self.pages = {}
+        self._begin_output(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -75,7 +99,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if not self.config.enabled or self.events_root is None:
             return files
         timeline = self._load()
-        self.site = build_site(timeline, latest_count=self.config.latest_count)
+        history = self._history(config)
+        self.site = build_site(
+            timeline,
+            latest_count=self.config.latest_count,
+            history=history,
+            changes_feed=history is not None and self.config.downloads,
+        )
         self.home_is_written = files.get_file_from_path("index.md") is not None
         generated = list(self.site.pages)
         if not self.home_is_written:
@@ -93,6 +123,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 if files.get_file_from_path(file.src_uri) is not None:
                     raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")
                 files.append(file)
+        if self.config.downloads and history is not None:
+            files.append(_changes_feed(history, timeline, config))
         return files
 
     def on_page_markdown(
@@ -103,7 +135,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if self.config.downloads:
             page.meta["timeline_feeds"] = _feeds(generated)
         if generated is None:
-            return markdown
+            return fill_fragments(markdown)
         page.meta["title"] = Markup(escape_title(generated.title))  # noqa: S704 (escaped)
         page.meta["description"] = Markup(escape_title(generated.description))  # noqa: S704
         page.meta["hide"] = ["toc"]
@@ -137,12 +169,63 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             return html + part
         return html
 
+    def _begin_output(self, config: MkDocsConfig) -> None:
+        """Fix the build's clock and send the output to a staging folder (`buildout`)."""
+        try:
+            moment = resolve_generated_at()
+        except ValueError as error:
+            raise PluginError(f"timeline: {error}") from None
+        self.restore_clock = pin_source_date_epoch(os.environ, int(moment.timestamp()))
+        if self.in_place:
+            return
+        try:
+            self.output = stage(Path(config.site_dir))
+        except OutputError as error:
+            raise PluginError(f"timeline: {error}") from None
+        self.site_dir = config.site_dir
+        config.site_dir = str(self.output.staging)
+
+    @event_priority(-100)  # last: after the search index, sitemap and other plugins' files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Put the finished site in place, unless strict mode is about to fail the build."""
+        output, self.output = self.output, None
+        self.restore_clock()
+        if output is None:
+            return
+        config.site_dir = self.site_dir  # for what runs next (`mkdocs gh-deploy`)
+        if config.strict and _warnings_counted():
+            output.discard()  # mkdocs aborts right after this hook
+            return
+        try:
+            output.commit()
+        except OutputError as error:
+            output.discard()
+            raise PluginError(f"timeline: {error}") from None
+
+    @event_priority(-100)  # last, because it may raise
+    def on_build_error(self, *, error: Exception) -> None:
+        """Drop the unfinished site; turn a failed write (disk full, read-only) into one line.
+
+        Raising here replaces mkdocs' traceback of a failed write (an `OSError`, SQLite's I/O
+        errors) by its one-line report of a `PluginError`, for `mkdocs build` as much as for
+        `timeline build`.
+        """
+        output, self.output = self.output, None
+        self.restore_clock()
+        if output is not None:
+            output.discard()
+        what = output.describe(error) if output else describe_failure(error)
+        if what is not None:
+            kept = f", the site at {output.target} is unchanged" if output else ""
+            raise PluginError(f"timeline: the build failed{kept}: {what}") from error
+
     def _load(self) -> Timeline:
         assert self.events_root is not None
         if not self.events_root.is_dir():
             raise PluginError(
-                f"timeline: no events folder at {self.events_root} "
-                "(set `events_dir` of the timeline plugin in mkdocs.yml)"
+                f"timeline: no events folder at {self.events_root.absolute()} "
+                f"(events_dir: {self.config.events_dir!r} of the timeline plugin in mkdocs.yml, "
+                "relative to that file)"
             )
         report = load_timeline(
             self.events_root,
@@ -151,13 +234,24 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         )
         errors = [problem for problem in report.problems if problem.severity == "error"]
         if errors:
-            raise PluginError(
-                "timeline: the events are not valid; fix these problems "
-                "(or run `timeline validate`):\n" + render(errors, "text", report.files_checked)
-            )
+            raise PluginError(_invalid_store(errors, report.files_checked))
         for problem in report.problems:
             log.info(problem.as_text())
         return report.timeline
+
+    def _history(self, config: MkDocsConfig) -> StoreHistory | None:
+        """The store's git history (one pass per build), or None with `history: false`."""
+        if not self.config.history or self.events_root is None:
+            return None
+        history = load_history(
+            self.events_root,
+            repo_url=config.repo_url or None,
+            branch=_branch(config.edit_uri),
+            recent=self.config.changes_count,
+        )
+        if history.note:
+            log.info(f"timeline: {history.note}")
+        return history
 
     def _file(self, page: Page, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -172,9 +266,36 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         return file
 
 
+def _nothing() -> None:
+    """What restoring the clock means before a build pinned it."""
+
+
+def _warnings_counted() -> bool:
+    """Whether strict mode has counted warnings (mkdocs' handler on its logger), i.e. whether
+    `mkdocs build --strict` will abort after `on_post_build`."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
+
+
+def _invalid_store(errors: list[Problem], files_checked: int) -> str:
+    """The first problems and a count of the rest: a build log is no place for thousands."""
+    ordered = sorted(errors)
+    lines = [problem.as_text() for problem in ordered[:MAX_LISTED_PROBLEMS]]
+    if len(ordered) > MAX_LISTED_PROBLEMS:
+        rest = len(ordered) - MAX_LISTED_PROBLEMS
+        lines.append(f"… and {rest} more: run `timeline validate` to list them all")
+    lines.append(summary(ordered, files_checked))
+    return (
+        "timeline: the events are not valid; fix these problems "
+        "(or run `timeline validate`):\n" + "\n".join(lines)
+    )
+
+
 def _feeds(page: Page | None) -> list[dict[str, str]]:
     """The Atom feeds a page announces (the theme layer escapes their titles)."""
-    if page is None or page.kind not in {"actor", "tag"}:
+    if page is not None and page.kind == "changes":
+        links = [*feed_links_for(""), (CHANGES_FEED, "Corrections and updates (Atom)")]
+    elif page is None or page.kind not in {"actor", "tag"}:
         links = feed_links_for("")
     else:
         key = page.src_uri.split("/")[1]  # actors/<id>/index.md
@@ -200,6 +321,19 @@ def _data_files(timeline: Timeline, config: MkDocsConfig) -> list[File]:
             File.generated(config, path.relative_to(folder).as_posix(), content=path.read_bytes())
             for path in written
         ]
+
+
+def _branch(edit_uri: str | None) -> str:
+    """The branch history links show: the one `edit_uri` edits (`edit/<branch>/docs/`)."""
+    match = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
+    return match[1] if match else "main"
+
+
+def _changes_feed(history: StoreHistory, timeline: Timeline, config: MkDocsConfig) -> File:
+    """The feed of corrections (`generator.history`), as a file of the site."""
+    context = ExportContext(resolve_generated_at(), config.site_url or None, config.site_name)
+    titles = {record.id: record.title for record in timeline.records}
+    return File.generated(config, CHANGES_FEED, content=changes_feed(history, context, titles))
 
 
 def _href(page: MkDocsPage, files: Files) -> Href:

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import difflib
+from typing import Any
+
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError, get_schema
+
+
+class _Count(c.Type[int]):
+    """A whole number of at least `minimum` (and not `true`, which Python counts as 1)."""
+
+    def __init__(self, minimum: int, **kwargs: Any) -> None:
+        super().__init__(int, **kwargs)
+        self.minimum = minimum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool):
+            raise ValidationError(f"Expected a whole number but received: {value!r}")
+        number = super().run_validation(value)
+        if number < self.minimum:
+            raise ValidationError(
+                f"Expected a number of at least {self.minimum} but received: {number}"
+            )
+        return number
 
 
 class TimelineConfig(Config):  # type: ignore[no-untyped-call]
@@ -17,14 +38,37 @@ class TimelineConfig(Config):  # type: ignore[no-untyped-call]
     """The events folder, relative to mkdocs.yml."""
     cache = c.Type(bool, default=True)
     """Reuse the validation cache of `timeline validate` between builds."""
-    jobs = c.Optional(c.Type(int))
+    jobs = c.Optional(_Count(minimum=1))
     """Worker processes for validating files (default: all cores)."""
 
     # What the pages show
-    latest_count = c.Type(int, default=10)
+    latest_count = _Count(minimum=0, default=10)
     """How many of the latest events the home page lists."""
     search_summaries = c.Type(bool, default=True)
     """Index event summaries for search; turn off for very large sites to index only titles,
     dates, actors, places and tags (about half the size)."""
     downloads = c.Type(bool, default=True)
     """Publish the data downloads (data/) and Atom feeds (feeds/) with the site."""
+
+    # History from git
+    history = c.Type(bool, default=True)
+    """Show on each event page when it was first added and last changed (from git), and
+    publish a "Recent changes" page (changes/) with a feed of corrections."""
+    changes_count = _Count(minimum=1, default=50)
+    """How many of the latest commits the "Recent changes" page lists."""
+
+    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Make an unknown option an error: mkdocs only warns, and a misspelt `event_dir:`
+        would otherwise build the site from the default folder without a word."""
+        failed, warnings = super().validate()
+        known = [name for name, _option in get_schema(type(self))]
+        for key, _message in warnings:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "the options are " + ", ".join(known)
+                )
+                failed.append((key, ValidationError(f"Unknown option ({hint})")))
+        return failed, [(key, message) for key, message in warnings if key in known]

@@ -279,3 +279,20 @@ def git_store(store: Path, make_repo) -> GitRepo:
     repo = make_repo(".")
     repo.commit("base store", date="2024-11-01T12:00:00+00:00")
     return repo
+
+
+# --- Build clock (generator/buildout.py) -----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _source_date_epoch_kept():
+    """The timeline plugin sets SOURCE_DATE_EPOCH from `on_config` to the end of a build; a
+    test that runs only the first hooks must not pass it on to the next test."""
+    import os
+
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    yield
+    if before is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = before

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.history import StoreHistory
 from generator.pages.chronology import chronology_pages
 from generator.pages.events import EventIndex, event_page
+from generator.pages.history import changes_page, history_view
 from generator.pages.indexes import home_page, registry_pages
 from generator.pages.model import Count, EventItem, Group, Link, Page, PageKind, url_of
 from generator.store import Timeline
@@ -41,10 +43,27 @@ class Site:
         self.by_uri = {page.src_uri: page for page in self.pages}
 
 
-def build_site(timeline: Timeline, *, latest_count: int = 10) -> Site:
-    """All pages of a timeline: chronology, events, actors, places, tags and the home data."""
+def build_site(
+    timeline: Timeline,
+    *,
+    latest_count: int = 10,
+    history: StoreHistory | None = None,
+    changes_feed: bool = False,
+) -> Site:
+    """All pages of a timeline: chronology, events, actors, places, tags and the home data.
+
+    With `history` (from `generator.history`), event pages show when they were added and
+    last changed, and a "Recent changes" page lists the latest commits (linking to the feed
+    of corrections when `changes_feed`).
+    """
     index = EventIndex(timeline)
     pages = chronology_pages(index)
-    pages.extend(event_page(record, index) for record in timeline.records)
+    pages.extend(
+        event_page(record, index, history_view(history, record.id) if history else None)
+        for record in timeline.records
+    )
     pages.extend(registry_pages(index))
+    if history is not None:
+        titles = {record.id: record.title for record in timeline.records}
+        pages.append(changes_page(history, titles, feed=changes_feed))
     return Site(home_page(index, latest_count), pages)

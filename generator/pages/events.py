@@ -25,6 +25,7 @@ from generator.pages.details import (
     quote_view,
     source_view,
 )
+from generator.pages.history import HistoryView
 from generator.pages.model import EventItem, Link, Page
 from generator.store import Timeline
 from generator.validation import EventRecord
@@ -98,6 +99,18 @@ class EventView:
     origin: SourceView | None
     period: Link
     json_ld: dict[str, object]
+    history: HistoryView | None = None
+    """From git; None when the site is built without history (`history: false`)."""
+
+    @property
+    def figure_status_column(self) -> bool:
+        """Whether any figure has a status or a claimant (else the column is left out)."""
+        return any(figure.status or figure.claimed_by for figure in self.figures)
+
+    @property
+    def figure_source_column(self) -> bool:
+        """Whether any figure names its source (else the column is left out)."""
+        return any(figure.source for figure in self.figures)
 
 
 def event_uri(event_id: str) -> str:
@@ -151,7 +164,7 @@ class EventIndex:
         return Link(item.target, item.title)
 
 
-def event_page(record: EventRecord, index: EventIndex) -> Page:
+def event_page(record: EventRecord, index: EventIndex, history: HistoryView | None = None) -> Page:
     """The page of one event, linked to its neighbours in the chronology."""
     event = record.event
     position = index.position[record.id]
@@ -179,6 +192,7 @@ def event_page(record: EventRecord, index: EventIndex) -> Page:
         origin=origin_view(event),
         period=period_link(event.date),
         json_ld=_json_ld(event, index, description),
+        history=history,
     )
     root = Path(index.timeline.root)
     return Page(

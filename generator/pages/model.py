@@ -23,6 +23,7 @@ PageKind = Literal[
     "place",
     "tags",
     "tag",
+    "changes",
 ]
 
 
