@@ -125,6 +125,10 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 files.append(file)
         if self.config.downloads and history is not None:
             files.append(_changes_feed(history, timeline, config))
+        for file in _explorer_assets(config):
+            if files.get_file_from_path(file.src_uri) is not None:
+                raise PluginError(f"timeline: docs/{file.src_uri} would hide an explorer asset")
+            files.append(file)
         return files
 
     def on_page_markdown(
@@ -349,3 +353,16 @@ def _href(page: MkDocsPage, files: Files) -> Href:
         return url + "/" if directory and not url.endswith("/") else url
 
     return href
+
+
+#: The explorer's scripts and stylesheet (docs/explore.md loads them from assets/explorer/).
+EXPLORER_ASSETS = Path(__file__).parent / "assets" / "explorer"
+
+
+def _explorer_assets(config: MkDocsConfig) -> list[File]:
+    """The explorer's static files, copied into the site as they are (our own code)."""
+    return [
+        File.generated(config, f"assets/explorer/{path.name}", abs_src_path=str(path))
+        for path in sorted(EXPLORER_ASSETS.iterdir())
+        if path.is_file()
+    ]
