@@ -105,6 +105,10 @@ class Series:
         return bool(self.runs) and all(r.returncode == 0 for r in self.runs)
 
     @property
+    def slowest(self) -> float:
+        return max(run.seconds for run in self.runs)
+
+    @property
     def kept(self) -> Build:
         good = [run for run in self.runs if run.returncode == 0] or self.runs
         return min(good, key=lambda run: run.seconds)
@@ -342,7 +346,7 @@ def report(args: argparse.Namespace, results: dict[tuple[str, int], Series]) -> 
     )
     print()
     header = (
-        f"{'build':<26} {'events':>7} {'wall s':>8} {'ms/event':>9} {'CPU s':>8} "
+        f"{'build':<26} {'events':>7} {'wall s':>8} {'slowest':>8} {'ms/event':>9} {'CPU s':>8} "
         f"{'RSS MiB':>8} {'load':>5} {'others':>6}"
     )
     print(header)
@@ -354,13 +358,14 @@ def report(args: argparse.Namespace, results: dict[tuple[str, int], Series]) -> 
             continue
         failed = "" if run.returncode == 0 else f"  FAILED (exit {run.returncode})"
         print(
-            f"{series.label:<26} {series.events:>7,} {run.seconds:8.1f} "
+            f"{series.label:<26} {series.events:>7,} {run.seconds:8.1f} {series.slowest:8.1f} "
             f"{run.seconds / series.events * 1000:9.2f} {run.cpu_seconds:8.1f} "
             f"{run.max_rss_kib / 1024:8.0f} {run.load_before:5.2f} {run.other_cores:6.2f}{failed}"
         )
     print()
-    print("load = 1-minute load average before the build; others = cores kept busy by other")
-    print("processes during it (the machine's busy time minus the build's own CPU time).")
+    print("wall s: the fastest run, whose CPU time, RSS, load and others are shown; slowest: the")
+    print("slowest run. load: 1-minute load average before the build; others: cores kept busy by")
+    print("other processes during it (the machine's busy time minus the build's own CPU time).")
     print()
     _ratios(results)
     print()
