@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXED_TODAY = dt.date(2026, 11, 25)
+
+
+def shared_data(name: str) -> Path:
+    """`name` in the project's shared data: beside the repository (`../shared/data/`), else
+    under $TIMELINE_SHARED_DATA. Under CI (`CI=true`) it must exist: the tests that read it
+    would otherwise be skipped, and nothing is skipped in CI."""
+    beside = REPO.parent / "shared" / "data" / name
+    configured = os.environ.get("TIMELINE_SHARED_DATA")
+    path = Path(configured) / name if configured and not beside.exists() else beside
+    if os.environ.get("CI") == "true" and not path.exists():
+        raise RuntimeError(f"CI needs the shared data at {path} (or set TIMELINE_SHARED_DATA)")
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -6,23 +6,13 @@ import json
 import re
 
 import pytest
-from conftest import FIXED_TODAY, REPO
+from conftest import FIXED_TODAY, REPO, shared_data
 
 from generator.dates import describe_gap
 from generator.store import load_timeline
 
 EVENTS = REPO / "events"
-JSONL = next(
-    (
-        path
-        for path in (
-            REPO / "data" / "reported-events.jsonl",
-            REPO.parent / "shared" / "data" / "reported-events.jsonl",
-        )
-        if path.is_file()
-    ),
-    REPO / "data" / "reported-events.jsonl",
-)
+JSONL = shared_data("reported-events.jsonl")
 needs_jsonl = pytest.mark.skipif(not JSONL.is_file(), reason=f"no {JSONL.name} found")
 ATACMS = "2024-11-17-us-reportedly-authorises-ukraine-fire-atacms-missiles-into"
 SHELLS = "2024-11-eu-delivers-one-million-shells-months-late"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXED_TODAY, REPO
+from conftest import FIXED_TODAY, REPO, shared_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,12 +29,8 @@ from generator.slugs import slugify
 from generator.store import load_timeline
 from generator.text import markdown_problem
 
-#: The neutral-form input: in the repository when it has been copied there, else the shared data.
-JSONL_CANDIDATES = (
-    REPO / "data" / "reported-events.jsonl",
-    REPO.parent / "shared" / "data" / "reported-events.jsonl",
-)
-JSONL = next((path for path in JSONL_CANDIDATES if path.is_file()), JSONL_CANDIDATES[0])
+#: The neutral-form input of the shared data.
+JSONL = shared_data("reported-events.jsonl")
 needs_jsonl = pytest.mark.skipif(not JSONL.is_file(), reason=f"no {JSONL.name} found")
 REGISTRY_FILES = ("actors.yaml", "places.yaml", "tags.yaml")
 

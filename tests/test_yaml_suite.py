@@ -8,28 +8,19 @@ them, which is fine as long as the event rules then refuse them.
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
+from conftest import shared_data
 
 from generator.validation import validate_file
 
 TIMEOUT_SECONDS = 5
 
 
-def _suite_folder() -> Path:
-    """Beside the repository (/work/shared next to /work/main), else $TIMELINE_SHARED_DATA."""
-    beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "yaml-test-suite"
-    configured = os.environ.get("TIMELINE_SHARED_DATA")
-    if not beside.is_dir() and configured:
-        return Path(configured) / "yaml-test-suite"
-    return beside
-
-
-SUITE = _suite_folder()
+SUITE = shared_data("yaml-test-suite")
 CASES = sorted(path.name for path in SUITE.iterdir() if (path / "in.yaml").is_file())
 
 
