@@ -15,12 +15,14 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
@@ -42,7 +44,7 @@ from generator.history import StoreHistory, changes_feed, load_history
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
-from generator.render import Href, render_page
+from generator.render import Href, render_page, render_search_text
 from generator.store import Timeline, load_timeline
 
 log = logging.getLogger("mkdocs.plugins.timeline")
@@ -69,6 +71,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.output: StagedOutput | None = None
         self.site_dir = ""
         self.restore_clock = _nothing
+        #: Full HTML of the page whose search text is shown to the search plugin right now.
+        self.hidden_content: str | None = None
+        self.files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
@@ -98,6 +103,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Load and check the store once, then add one generated file per page."""
         if not self.config.enabled or self.events_root is None:
             return files
+        self.files = files
         timeline = self._load()
         history = self._history(config)
         self.site = build_site(
@@ -172,6 +178,35 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 return html.replace(HOME_MARKER, part, 1)
             return html + part
         return html
+
+    @event_priority(50)  # before the search plugin (priority 0) indexes the page
+    def _show_search_text(
+        self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        """Let search index the short version of a generated page (`render_search_text`).
+
+        Material's search parses the whole HTML of every page; an event page's sources,
+        figures and related events are excluded from the index but cost most of that time.
+        """
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or not generated.searchable or page.content is None:
+            return context
+        text = render_search_text(
+            generated, href=_href(page, self.files), index_summary=self.config.search_summaries
+        )
+        if text:
+            self.hidden_content, page.content = page.content, text
+        return context
+
+    @event_priority(-50)  # after the search plugin: the page is rendered with its full HTML
+    def _restore_content(
+        self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        if self.hidden_content is not None:
+            page.content, self.hidden_content = self.hidden_content, None
+        return context
+
+    on_page_context = CombinedEvent(_show_search_text, _restore_content)
 
     def _begin_output(self, config: MkDocsConfig) -> None:
         """Fix the build's clock and send the output to a staging folder (`buildout`)."""

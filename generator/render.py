@@ -81,6 +81,46 @@ def render_page(
         index_summary: whether search indexes an event's summary (not only its title, date,
             actors, places and tags).
     """
+    return _render(
+        page.template,
+        page,
+        href=href,
+        canonical_url=canonical_url,
+        edit_url=edit_url,
+        standalone=standalone,
+        index_summary=index_summary,
+    )
+
+
+def render_search_text(page: Page, *, href: Href | None = None, index_summary: bool = True) -> str:
+    """What search should index of a page, or "" to index the whole page.
+
+    Event, actor, place and tag pages have a short version (`templates/pages/search/`): the
+    heading with the date, summary and terms of an event, not its sources, figures and
+    related events; an actor's name and facts, not its list of events. The full pages mark
+    those parts `data-search-exclude`, yet Material's search still parses all their HTML.
+    """
+    name = f"search/{page.template}"
+    if name not in _search_templates():
+        return ""
+    return _render(name, page, href=href, index_summary=index_summary)
+
+
+@lru_cache(maxsize=1)
+def _search_templates() -> frozenset[str]:
+    return frozenset(environment().list_templates(filter_func=lambda n: n.startswith("search/")))
+
+
+def _render(
+    name: str,
+    page: Page,
+    *,
+    href: Href | None = None,
+    canonical_url: str | None = None,
+    edit_url: str | None = None,
+    standalone: bool = True,
+    index_summary: bool = True,
+) -> str:
     resolve = href or directory_href(page.url)
 
     def link_url(link: Link) -> str:
@@ -92,7 +132,7 @@ def render_page(
         structured_data = dict(page.context.json_ld)
         if canonical_url:
             structured_data["url"] = canonical_url
-    template = environment().get_template(page.template)
+    template = environment().get_template(name)
     # No text before the first heading: Material's search would index an empty section.
     return template.render(
         page=page,
