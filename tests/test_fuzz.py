@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from generator.loader import load_bytes
+from generator import loader
+from generator.loader import load_bytes, parse_text
 from generator.models import Event
 from generator.validation import FileResult, validate_file
 
@@ -288,3 +289,29 @@ def test_valid_events_survive_a_yaml_round_trip(generated: tuple[dict[str, Any],
     assert result.record is not None
     assert result.record.id == PurePosixPath(relative).stem
     assert result.record.event == expected
+
+
+@_settings(100)
+@given(events())
+def test_libyaml_reads_generated_events_as_the_pure_parser_does(
+    generated: tuple[dict[str, Any], str],
+) -> None:
+    text = _dump(generated[0])
+    assert parse_text(text, "f.yaml") == parse_text(text, "f.yaml", parser="pure")
+
+
+def _libyaml_fails(text: str) -> bool:
+    try:
+        for _event in loader._fast_events(text):
+            pass
+    except Exception:
+        return True
+    return False
+
+
+@_settings(300)
+@given(YAMLISH)
+def test_where_libyaml_fails_the_pure_parser_explains(text: str) -> None:
+    """Same message, same place as without the C extension."""
+    if _libyaml_fails(text):
+        assert parse_text(text, "f.yaml") == parse_text(text, "f.yaml", parser="pure")

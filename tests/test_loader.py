@@ -431,3 +431,26 @@ def test_an_unreadable_file_is_a_problem(tmp_path: Path, monkeypatch: pytest.Mon
     assert [(p.kind, p.message) for p in load_file(path, "a.yaml").problems] == [
         ("unreadable", "cannot read the file: Permission denied")
     ]
+
+
+def _repository_texts() -> list[tuple[str, str]]:
+    """Every YAML file of events/ and the fixtures that decodes cleanly (and so is parsed)."""
+    repo = Path(__file__).resolve().parent.parent
+    paths = [*(repo / "events").rglob("*.yaml"), *(repo / "tests" / "fixtures").rglob("*.yaml")]
+    texts = []
+    for path in sorted(paths):
+        text, problems = loader.decode(path.read_bytes(), "f.yaml")
+        if text is not None and not problems:
+            texts.append((path.relative_to(repo).as_posix(), text))
+    return texts
+
+
+@pytest.mark.parametrize(("name", "text"), _repository_texts(), ids=lambda value: value[:60])
+def test_libyaml_and_the_pure_parser_agree_on_every_repository_file(name: str, text: str) -> None:
+    """Same data, positions and problems with and without ruamel.yaml.clib (see loader.py)."""
+    assert loader.parse_text(text, name) == loader.parse_text(text, name, parser="pure")
+
+
+def test_libyaml_is_installed() -> None:
+    """The C extension is a dependency: without it validation is ~15x slower."""
+    assert loader._fast_parser() is not None
