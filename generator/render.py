@@ -22,6 +22,10 @@ from generator.pages.model import Link, Page, url_of
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
+#: Ends the part of a page that search indexes (event and entity templates). Event text cannot
+#: produce it: plain text is escaped and sanitised Markdown has its comments stripped.
+SEARCH_END = "<!-- search: end -->"
+
 #: Maps a page's `src_uri` to the URL of that page relative to the page being rendered.
 Href = Callable[[str], str]
 
@@ -47,6 +51,17 @@ def environment() -> Environment:
     env.filters["markdown"] = _markdown_filter
     env.filters["json_ld"] = _json_ld_filter
     return env
+
+
+def split_search_text(html: str) -> tuple[str, str]:
+    """(what search should index, the page without the marker), or ("", html) when a page
+    has no marker and search should index all of it.
+
+    An event page's sources, figures and related events, or an actor's list of events, are
+    excluded from the index; cut off before the search plugin parses them, they cost nothing.
+    """
+    head, marker, tail = html.partition(SEARCH_END)
+    return (head, head + tail) if marker else ("", html)
 
 
 def relative_url(target: str, current: str) -> str:
@@ -81,46 +96,6 @@ def render_page(
         index_summary: whether search indexes an event's summary (not only its title, date,
             actors, places and tags).
     """
-    return _render(
-        page.template,
-        page,
-        href=href,
-        canonical_url=canonical_url,
-        edit_url=edit_url,
-        standalone=standalone,
-        index_summary=index_summary,
-    )
-
-
-def render_search_text(page: Page, *, href: Href | None = None, index_summary: bool = True) -> str:
-    """What search should index of a page, or "" to index the whole page.
-
-    Event, actor, place and tag pages have a short version (`templates/pages/search/`): the
-    heading with the date, summary and terms of an event, not its sources, figures and
-    related events; an actor's name and facts, not its list of events. The full pages mark
-    those parts `data-search-exclude`, yet Material's search still parses all their HTML.
-    """
-    name = f"search/{page.template}"
-    if name not in _search_templates():
-        return ""
-    return _render(name, page, href=href, index_summary=index_summary)
-
-
-@lru_cache(maxsize=1)
-def _search_templates() -> frozenset[str]:
-    return frozenset(environment().list_templates(filter_func=lambda n: n.startswith("search/")))
-
-
-def _render(
-    name: str,
-    page: Page,
-    *,
-    href: Href | None = None,
-    canonical_url: str | None = None,
-    edit_url: str | None = None,
-    standalone: bool = True,
-    index_summary: bool = True,
-) -> str:
     resolve = href or directory_href(page.url)
 
     def link_url(link: Link) -> str:
@@ -132,7 +107,7 @@ def _render(
         structured_data = dict(page.context.json_ld)
         if canonical_url:
             structured_data["url"] = canonical_url
-    template = environment().get_template(name)
+    template = environment().get_template(page.template)
     # No text before the first heading: Material's search would index an empty section.
     return template.render(
         page=page,

@@ -196,6 +196,18 @@ def test_search_index_has_events_with_dates_and_no_bulk(site):
         assert "<img" not in doc["title"] + doc["text"]
 
 
+def test_pages_are_whole_after_search_indexed_their_head(site):
+    """Search sees only the head of event and entity pages; the pages keep everything."""
+    taurus = _read(site, "events/2024-11-19-taurus-refused")
+    assert "Example Broadcaster" in taurus  # a source, not indexed
+    assert "Daran wird" in taurus  # a quote, not indexed
+    assert 'id="sources"' in taurus
+    actor = _read(site, "actors/olaf-scholz")
+    assert 'data-event-id="2024-11-19-taurus-refused"' in actor
+    for html in (taurus, actor):
+        assert "<!-- search: end -->" not in html
+
+
 def test_home_page_has_its_generated_part(site):
     html = _read(site, "")
     assert html.index("This site follows") < html.index('id="latest-events"')
