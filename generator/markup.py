@@ -25,8 +25,10 @@ from markdown.treeprocessors import Treeprocessor
 ALLOWED_TAGS = frozenset({"p", "em", "strong", "ul", "ol", "li", "a", "br", "code", "blockquote"})
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "nofollow noopener noreferrer"
-#: Distinct texts whose HTML is kept; large enough for every summary of a 10,000-event site.
+#: Distinct texts whose plain-text form is kept; enough for every summary of 10,000 events.
 CACHE_SIZE = 65536
+#: Event Markdown → sanitised HTML, for every text this process has rendered.
+_RENDERED: dict[str, str] = {}
 
 # What a browser strips from a URL before reading its scheme (WHATWG URL parser): leading and
 # trailing C0 controls and spaces, and tabs/newlines anywhere ("java\tscript:" is javascript:).
@@ -145,14 +147,34 @@ def _text_only() -> nh3.Cleaner:
     return nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def render_markdown(text: str) -> str:
     """Event Markdown as sanitised HTML (paragraphs, emphasis, lists, http(s) links).
 
-    Cached per text: the same summary is rendered for its page, lists and descriptions.
+    Remembered per text: the same summary is rendered for its page, lists and descriptions,
+    and `remember_rendered` brings back what an earlier build rendered.
     """
-    converted = _markdown().reset().convert(text)
-    return str(_cleaner().clean(converted))
+    rendered = _RENDERED.get(text)
+    if rendered is None:
+        converted = _markdown().reset().convert(text)
+        rendered = _RENDERED[text] = str(_cleaner().clean(converted))
+    return rendered
+
+
+def rendered_markdown() -> dict[str, str]:
+    """Every text rendered (or remembered) in this process, with its HTML."""
+    return _RENDERED
+
+
+def remember_rendered(pairs: dict[str, str]) -> None:
+    """Take HTML rendered by an earlier build (`generator.markdown_cache`).
+
+    It is sanitised again: a cache file is outside the repository's review, and safety must
+    not depend on it (nh3 is cheap next to Markdown, and idempotent on its own output).
+    """
+    cleaner = _cleaner()
+    for text, rendered in pairs.items():
+        if text not in _RENDERED:
+            _RENDERED[text] = str(cleaner.clean(rendered))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -42,6 +42,7 @@ from generator.exports import feed_links_for, resolve_generated_at, write_site_d
 from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed, load_history
+from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
@@ -74,6 +75,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.restore_clock = _nothing
         #: Full HTML of the page whose search text is shown to the search plugin right now.
         self.hidden_content: str | None = None
+        #: Markdown texts of the store, and those whose HTML came from the cache.
+        self.markdown_texts: set[str] = set()
+        self.markdown_loaded: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
@@ -105,6 +109,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             return files
         timeline = self._load()
         history = self._history(config)
+        if self.config.cache:
+            self.markdown_loaded = load_rendered(default_cache_dir())
+        self.markdown_texts = _markdown_texts(timeline)
         self.site = build_site(
             timeline,
             latest_count=self.config.latest_count,
@@ -226,6 +233,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Put the finished site in place, unless strict mode is about to fail the build."""
         output, self.output = self.output, None
         self._end_build()
+        if self.config.cache:
+            save_rendered(default_cache_dir(), self.markdown_texts, self.markdown_loaded)
         if output is None:
             return
         config.site_dir = self.site_dir  # for what runs next (`mkdocs gh-deploy`)
@@ -305,6 +314,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             else None
         )
         return file
+
+
+def _markdown_texts(timeline: Timeline) -> set[str]:
+    """The Markdown the pages render: every summary and body."""
+    texts = {record.event.summary for record in timeline.records}
+    texts.update(record.event.body for record in timeline.records if record.event.body)
+    return texts
 
 
 def _nothing() -> None:

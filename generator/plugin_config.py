@@ -37,7 +37,8 @@ class TimelineConfig(Config):  # type: ignore[no-untyped-call]
     events_dir = c.Type(str, default="events")
     """The events folder, relative to mkdocs.yml."""
     cache = c.Type(bool, default=True)
-    """Reuse the validation cache of `timeline validate` between builds."""
+    """Reuse the validation cache of `timeline validate`, and the HTML of event Markdown,
+    between builds (in the user's cache folder, `TIMELINE_CACHE_DIR`)."""
     jobs = c.Optional(_Count(minimum=1))
     """Worker processes for validating files (default: all cores)."""
 
