@@ -717,7 +717,9 @@ def _short(filename: str) -> str:
 
 
 def _sizes(text: str) -> list[int]:
-    return sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    """ "1000,10_000" → [1000, 10000]; "" or "0" → [] (no builds of that kind)."""
+    sizes = {int(part.replace("_", "")) for part in text.split(",") if part.strip()}
+    return sorted(size for size in sizes if size > 0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,7 +46,7 @@ from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
-from generator.render import Href, render_page, split_search_text
+from generator.render import Href, relative_url, render_page, split_search_text
 from generator.store import Timeline, load_timeline
 
 log = logging.getLogger("mkdocs.plugins.timeline")
@@ -395,14 +395,17 @@ def _changes_feed(history: StoreHistory, timeline: Timeline, config: MkDocsConfi
 
 def _href(page: MkDocsPage, files: Files) -> Href:
     """Links between generated pages, relative, through mkdocs' own URLs for each file."""
+    directory_urls = page.url == "" or page.url.endswith("/")
 
     def href(target: str) -> str:
         file = files.get_file_from_path(target)
         if file is None:
             raise PluginError(f"timeline: no page {target!r} to link to from {page.url!r}")
+        directory = file.url == "" or file.url.endswith("/")
+        if directory and directory_urls:
+            return relative_url(file.url, page.url)  # the common case, without posixpath
         url = get_relative_url(file.url, page.url)
         # mkdocs drops the trailing slash of the home page's empty URL ("../..").
-        directory = file.url == "" or file.url.endswith("/")
         return url + "/" if directory and not url.endswith("/") else url
 
     return href

@@ -238,6 +238,21 @@ def test_relative_url():
     assert relative_url("events/x/", "events/x/") == "./"
 
 
+DIRECTORY_URLS = ["", "events/", "events/a/", "events/ab/", "actors/a/", "chronology/2024/11/",
+                  "chronology/2024/11/newest-first/", "a/b/c/d/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("current", DIRECTORY_URLS)
+@pytest.mark.parametrize("target", DIRECTORY_URLS)
+def test_relative_url_agrees_with_mkdocs(target, current):
+    """The plugin links with `relative_url`: it must give what mkdocs' own function gives."""
+    from mkdocs.utils import get_relative_url
+
+    expected = get_relative_url(target, current)
+    expected = expected if expected.endswith("/") else expected + "/"
+    assert relative_url(target, current) == expected
+
+
 def test_rendered_event_escapes_every_field(site):
     html = render_page(site.by_uri["events/2024-11-17-strikes-authorised/index.md"])
     assert "<script>" not in html
