@@ -396,9 +396,10 @@ def _changes_feed(history: StoreHistory, timeline: Timeline, config: MkDocsConfi
 def _href(page: MkDocsPage, files: Files) -> Href:
     """Links between generated pages, relative, through mkdocs' own URLs for each file."""
     directory_urls = page.url == "" or page.url.endswith("/")
+    by_uri = files.src_uris  # targets are POSIX src_uris: skip get_file_from_path's PurePath
 
     def href(target: str) -> str:
-        file = files.get_file_from_path(target)
+        file = by_uri.get(target)
         if file is None:
             raise PluginError(f"timeline: no page {target!r} to link to from {page.url!r}")
         directory = file.url == "" or file.url.endswith("/")
