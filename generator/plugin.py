@@ -46,6 +46,7 @@ from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
+from generator.prerender import Prerenderer
 from generator.render import Href, relative_url, render_page, split_search_text
 from generator.store import Timeline, load_timeline
 
@@ -78,6 +79,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         #: Markdown texts of the store, and those whose HTML came from the cache.
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
+        self.prerenderer = Prerenderer()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
@@ -135,6 +137,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 )
             files.append(self._file(page, config))
             self.pages[page.src_uri] = page
+        self._render_ahead(files, config)
         if self.config.downloads:
             for file in _data_files(timeline, config):
                 if files.get_file_from_path(file.src_uri) is not None:
@@ -170,13 +173,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Replace generated pages' content with our HTML; add the home page's part."""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            html = render_page(
-                generated,
-                href=_href(page, files),
-                canonical_url=page.canonical_url,
-                edit_url=page.edit_url,
-                index_summary=self.config.search_summaries,
-            )
+            html = self.prerenderer.take(page.file.src_uri) or self._body(generated, page, files)
             heading = _H1.match(html)
             if heading is not None:
                 # Material's "Skip to content" link targets the first table of contents entry.
@@ -211,6 +208,30 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         return context
 
     on_page_context = CombinedEvent(_show_search_text, _restore_content)
+
+    def _body(self, generated: Page, page: MkDocsPage, files: Files) -> str:
+        """The HTML body of a generated page, linked through mkdocs' URLs."""
+        return render_page(
+            generated,
+            href=_href(page, files),
+            canonical_url=page.canonical_url,
+            edit_url=page.edit_url,
+            index_summary=self.config.search_summaries,
+        )
+
+    def _render_ahead(self, files: Files, config: MkDocsConfig) -> None:
+        """Let a child process render half of the bodies (`generator.prerender`) while this
+        one writes the downloads and renders the other half; `mkdocs serve` renders alone."""
+        if self.in_place:
+            return
+
+        def render(src_uri: str) -> str:
+            # mkdocs makes this Page later in the parent; the child makes its own, alike.
+            page = MkDocsPage(None, files.src_uris[src_uri], config)
+            return self._body(self.pages[src_uri], page, files)
+
+        jobs = self.config.jobs or os.cpu_count() or 1
+        self.prerenderer.start(list(self.pages), render, jobs=jobs)
 
     def _begin_output(self, config: MkDocsConfig) -> None:
         """Fix the build's clock and send the output to a staging folder (`buildout`)."""
@@ -267,6 +288,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def _end_build(self) -> None:
         """Undo what a build changed in the process (`mkdocs serve` goes on building)."""
         self.restore_clock()
+        self.prerenderer.discard()
         gc.unfreeze()
 
     def _load(self) -> Timeline:

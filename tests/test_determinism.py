@@ -57,8 +57,12 @@ def _config(work: Path) -> Path:
     return path
 
 
-def _build(work: Path, cache: Path, hash_seed: int, epoch: int | None) -> dict[str, bytes]:
+def _build(
+    work: Path, cache: Path, hash_seed: int, epoch: int | None, prerender: bool = False
+) -> dict[str, bytes]:
     env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache), "PYTHONHASHSEED": str(hash_seed)}
+    # Half of the bodies rendered by a forked child (generator/prerender.py), or none.
+    env["TIMELINE_PRERENDER_MIN_PAGES"] = "0" if prerender else "1000000000"
     env.pop("SOURCE_DATE_EPOCH", None)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -85,6 +89,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byte
     cache = root / "cache"
     return {
         "pinned": _build(root / "first", cache, 1, EPOCH),  # cold validation cache
+        "prerendered": _build(root / "fourth", cache, 4, EPOCH, prerender=True),
         "again": _build(root / "second" / "elsewhere", cache, 2, EPOCH),  # warm cache
         "now": _build(root / "third", root / "cache-now", 3, None),
     }
@@ -132,6 +137,12 @@ def test_builds_with_source_date_epoch_are_byte_identical(builds):
     different = [name for name in pinned if pinned[name] != again[name]]
     assert different == []
     assert _generated_at(pinned) == dt.datetime.fromtimestamp(EPOCH, dt.UTC)
+
+
+def test_bodies_rendered_ahead_by_a_child_give_the_same_site(builds):
+    pinned, prerendered = builds["pinned"], builds["prerendered"]
+    assert list(pinned) == list(prerendered)
+    assert [name for name in pinned if pinned[name] != prerendered[name]] == []
 
 
 def test_without_it_only_the_generation_time_differs(builds):

@@ -1,0 +1,63 @@
+"""Page bodies rendered ahead in a forked child: used when it worked, ignored when not."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import prerender
+from generator.prerender import Prerenderer
+
+
+@pytest.fixture(autouse=True)
+def _any_size(monkeypatch):
+    monkeypatch.setattr(prerender, "MIN_PAGES", 0)
+
+
+def test_the_child_renders_the_second_half_in_another_process():
+    keys = [f"page-{n}" for n in range(6)]
+    ahead = Prerenderer()
+    ahead.start(keys, lambda key: f"{key} by {os.getpid()}", jobs=2)
+    assert ahead.take("page-0") is None  # the parent's half
+    bodies = [ahead.take(key) for key in keys[3:]]
+    assert all(body is not None for body in bodies)
+    pids = {int(body.split(" by ")[1]) for body in bodies if body}
+    assert pids
+    assert os.getpid() not in pids
+    assert ahead.take("page-3") is None  # taken once
+    ahead.discard()
+
+
+def test_a_failing_child_leaves_the_pages_to_the_parent():
+    def render(key: str) -> str:
+        if key == "page-4":
+            raise RuntimeError("broken template")
+        return key
+
+    ahead = Prerenderer()
+    ahead.start([f"page-{n}" for n in range(6)], render, jobs=2)
+    assert [ahead.take(f"page-{n}") for n in range(3, 6)] == [None, None, None]
+    ahead.discard()
+
+
+def test_no_child_with_one_job_or_few_pages(monkeypatch):
+    ahead = Prerenderer()
+    ahead.start(["a", "b"], lambda key: key, jobs=1)
+    assert ahead.child is None
+    assert ahead.take("b") is None
+    monkeypatch.setattr(prerender, "MIN_PAGES", 10)
+    ahead.start(["a", "b"], lambda key: key, jobs=2)
+    assert ahead.child is None
+
+
+def test_discard_stops_the_child_and_removes_its_folder():
+    ahead = Prerenderer()
+    ahead.start(["a", "b"], lambda key: key, jobs=2)
+    child, folder = ahead.child, ahead.folder
+    assert child is not None
+    assert folder is not None
+    ahead.discard()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+    assert not os.path.exists(folder.name)
