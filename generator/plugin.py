@@ -14,7 +14,6 @@ import gc
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +37,13 @@ from generator.buildout import (
 from generator.cache import default_cache_dir
 from generator.diagnostics import Problem, summary
 from generator.docgen import fill_fragments
-from generator.exports import feed_links_for, resolve_generated_at, write_site_data
-from generator.exports.context import ExportContext
-from generator.history import FEED_PATH as CHANGES_FEED
-from generator.history import StoreHistory, changes_feed, load_history
+from generator.exports import resolve_generated_at
+from generator.history import StoreHistory, load_history
 from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
+from generator.plugin_files import changes_feed_file, data_files, explorer_assets, page_feeds
 from generator.prerender import Prerenderer
 from generator.render import Href, relative_url, render_page, split_search_text
 from generator.store import Timeline, load_timeline
@@ -139,13 +137,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             self.pages[page.src_uri] = page
         self._render_ahead(files, config)
         if self.config.downloads:
-            for file in _data_files(timeline, config):
+            for file in data_files(timeline, config):
                 if files.get_file_from_path(file.src_uri) is not None:
                     raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")
                 files.append(file)
         if self.config.downloads and history is not None:
-            files.append(_changes_feed(history, timeline, config))
-        for file in _explorer_assets(config):
+            files.append(changes_feed_file(history, timeline, config))
+        for file in explorer_assets(config):
             if files.get_file_from_path(file.src_uri) is not None:
                 raise PluginError(f"timeline: docs/{file.src_uri} would hide an explorer asset")
             files.append(file)
@@ -157,7 +155,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Give generated pages escaped titles and descriptions, and empty Markdown."""
         generated = self.pages.get(page.file.src_uri)
         if self.config.downloads:
-            page.meta["timeline_feeds"] = _feeds(generated)
+            page.meta["timeline_feeds"] = page_feeds(generated)
         if generated is None:
             return fill_fragments(markdown)
         page.meta["title"] = Markup(escape_title(generated.title))  # noqa: S704 (escaped)
@@ -370,49 +368,10 @@ def _invalid_store(errors: list[Problem], files_checked: int) -> str:
     )
 
 
-def _feeds(page: Page | None) -> list[dict[str, str]]:
-    """The Atom feeds a page announces (the theme layer escapes their titles)."""
-    if page is not None and page.kind == "changes":
-        links = [*feed_links_for(""), (CHANGES_FEED, "Corrections and updates (Atom)")]
-    elif page is None or page.kind not in {"actor", "tag"}:
-        links = feed_links_for("")
-    else:
-        key = page.src_uri.split("/")[1]  # actors/<id>/index.md
-        links = feed_links_for(page.kind, key, label=page.title)
-    return [{"href": href, "title": title} for href, title in links]
-
-
-def _data_files(timeline: Timeline, config: MkDocsConfig) -> list[File]:
-    """The data downloads and feeds (`generator.exports`), as files mkdocs copies and links to.
-
-    The writers write to a folder; their output is read back so the files take part in the
-    build like any other (link checks in strict mode, `mkdocs serve`).
-    """
-    with tempfile.TemporaryDirectory(prefix="timeline-data-") as folder:
-        written = write_site_data(
-            timeline,
-            Path(folder),
-            config.site_url or None,
-            resolve_generated_at(),
-            site_name=config.site_name,
-        )
-        return [
-            File.generated(config, path.relative_to(folder).as_posix(), content=path.read_bytes())
-            for path in written
-        ]
-
-
 def _branch(edit_uri: str | None) -> str:
     """The branch history links show: the one `edit_uri` edits (`edit/<branch>/docs/`)."""
     match = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
     return match[1] if match else "main"
-
-
-def _changes_feed(history: StoreHistory, timeline: Timeline, config: MkDocsConfig) -> File:
-    """The feed of corrections (`generator.history`), as a file of the site."""
-    context = ExportContext(resolve_generated_at(), config.site_url or None, config.site_name)
-    titles = {record.id: record.title for record in timeline.records}
-    return File.generated(config, CHANGES_FEED, content=changes_feed(history, context, titles))
 
 
 def _href(page: MkDocsPage, files: Files) -> Href:
@@ -432,16 +391,3 @@ def _href(page: MkDocsPage, files: Files) -> Href:
         return url + "/" if directory and not url.endswith("/") else url
 
     return href
-
-
-#: The explorer's scripts and stylesheet (docs/explore.md loads them from assets/explorer/).
-EXPLORER_ASSETS = Path(__file__).parent / "assets" / "explorer"
-
-
-def _explorer_assets(config: MkDocsConfig) -> list[File]:
-    """The explorer's static files, copied into the site as they are (our own code)."""
-    return [
-        File.generated(config, f"assets/explorer/{path.name}", abs_src_path=str(path))
-        for path in sorted(EXPLORER_ASSETS.iterdir())
-        if path.is_file()
-    ]
