@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -25,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler, get_relative_url
+from mkdocs.utils import CountHandler, get_relative_url, get_theme_dir
 
 from generator.buildout import (
     OutputError,
@@ -47,6 +48,7 @@ from generator.plugin_files import changes_feed_file, data_files, explorer_asset
 from generator.prerender import Prerenderer
 from generator.render import Href, relative_url, render_page, split_search_text
 from generator.store import Timeline, load_timeline
+from generator.theme_memo import ThemeMemo, install, memo_key
 
 log = logging.getLogger("mkdocs.plugins.timeline")
 
@@ -78,6 +80,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
         self.prerenderer = Prerenderer()
+        self.theme_memo = ThemeMemo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
@@ -161,9 +164,20 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         page.meta["title"] = Markup(escape_title(generated.title))  # noqa: S704 (escaped)
         page.meta["description"] = Markup(escape_title(generated.description))  # noqa: S704
         page.meta["hide"] = ["toc"]
+        page.meta["timeline_memo_key"] = memo_key(page.url, generated.in_nav)
         if not generated.searchable:
             page.meta["search"] = {"exclude": True}
         return ""
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Let the theme layer render Material's navigation once per folder (`theme_memo`)."""
+        if not self.config.enabled:
+            return env
+        if config.theme.name is None:
+            raise PluginError("timeline: the site needs the Material theme (theme: name: material)")
+        self.theme_memo.clear()
+        install(env, self.theme_memo, Path(get_theme_dir(config.theme.name)))
+        return env
 
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
