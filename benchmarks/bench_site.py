@@ -290,7 +290,12 @@ def _nothing() -> None:
 
 
 def benchmark(args: argparse.Namespace, settings: Settings) -> dict[tuple[str, int], Series]:
-    """Every build the targets need, size by size; returns the series by (kind, events)."""
+    """Every build the targets need, size by size; returns the series by (kind, events).
+
+    The builds of one size are interleaved (generator cold, warm, then the baselines, and
+    again for each repetition): this machine's speed drifts by 10-20% over minutes, and
+    running one series after the other would charge that drift to the comparison.
+    """
     results: dict[tuple[str, int], Series] = {}
     generator_sizes = sorted(set(args.sizes) | set(args.blog_sizes))
     work = Path(tempfile.mkdtemp(prefix="site-bench-", dir=args.out))
@@ -304,6 +309,15 @@ def benchmark(args: argparse.Namespace, settings: Settings) -> dict[tuple[str, i
             config = baselines.generator_config(folder, store)
             cold = results[("cold", events)] = Series("generator, cold cache", events)
             warm = results[("warm", events)] = Series("generator, warm cache", events)
+            baselines_here: list[tuple[Series, Path]] = []
+            if events in args.sizes:
+                plain = results[("plain", events)] = Series("baseline A: plain pages", events)
+                (work / f"plain-{events}").mkdir()
+                baselines_here.append((plain, baselines.plain_site(work / f"plain-{events}", data)))
+            if events in args.blog_sizes:
+                blog = results[("blog", events)] = Series("baseline B: blog plugin", events)
+                (work / f"blog-{events}").mkdir()
+                baselines_here.append((blog, baselines.blog_site(work / f"blog-{events}", data)))
             for repetition in range(args.repeat):
                 cache = folder / f"cache-{repetition}"
 
@@ -312,22 +326,9 @@ def benchmark(args: argparse.Namespace, settings: Settings) -> dict[tuple[str, i
 
                 measure(cold, config, _env(cache), settings, empty_cache)
                 measure(warm, config, _env(cache), settings, _nothing)
-            if events in args.sizes:
-                plain = results[("plain", events)] = Series("baseline A: plain pages", events)
-                folder = work / f"plain-{events}"
-                folder.mkdir()
-                config = baselines.plain_site(folder, data)
-                for _ in range(args.repeat):
-                    measure(plain, config, _env(), settings, _nothing)
-            if events in args.blog_sizes:
-                blog = results[("blog", events)] = Series("baseline B: blog plugin", events)
-                folder = work / f"blog-{events}"
-                folder.mkdir()
-                config = baselines.blog_site(folder, data)
-                for _ in range(args.repeat):
-                    measure(blog, config, _env(), settings, _nothing)
-                    if blog.kept.timed_out:
-                        break
+                for series, baseline_config in baselines_here:
+                    if not (series.runs and series.kept.timed_out):
+                        measure(series, baseline_config, _env(), settings, _nothing)
     finally:
         if not settings.keep:
             shutil.rmtree(work, ignore_errors=True)
