@@ -114,7 +114,7 @@ def validate_changes(
         Timeline(root, records, registry_data),
         problems,
         len(target_files),
-        {item.display: item.path for item in found if item.display in target_files},
+        [item for item in found if item.display in target_files],
     )
 
 

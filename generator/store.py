@@ -62,7 +62,13 @@ class LoadReport:
     timeline: Timeline
     problems: list[Problem]
     files_checked: int
-    file_paths: dict[str, Path] = field(default_factory=dict)
+    found: list[FoundFile] = field(default_factory=list)
+    """The files read (with their paths): all of the store, or what pull-request mode chose."""
+
+    @cached_property
+    def file_paths(self) -> dict[str, Path]:
+        """Each file's path by its display name (made when asked for: a Path each costs)."""
+        return {item.display: item.path for item in self.found}
 
     @property
     def ok(self) -> bool:
@@ -99,7 +105,7 @@ def load_timeline(
     found, problems = discover(root)
     cache = ResultCache.open(root, directory)
     results = first_pass(found, cache, jobs)
-    cache.keep_only({item.relative.as_posix() for item in found})
+    cache.keep_only({item.name for item in found})
     cache.save()
 
     records, registries, registry_data, file_problems = collect(results, root)
@@ -107,10 +113,10 @@ def load_timeline(
     problems.extend(check_timeline(records, registries, today or dt.date.today()))
     records.sort(key=record_sort_key)
     timeline = Timeline(root, records, registry_data)
-    paths = {item.display: item.path for item in found}
     # Links and missing registries are files too: count them, or "3 of 2 files" can happen.
-    files_checked = len(paths.keys() | {problem.file for problem in problems})
-    return LoadReport(timeline, problems, files_checked, paths)
+    shown = {item.display for item in found}
+    files_checked = len(shown | {problem.file for problem in problems})
+    return LoadReport(timeline, problems, files_checked, found)
 
 
 def collect(
@@ -150,9 +156,9 @@ def first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> 
     results: dict[str, FileResult] = {}
     todo: list[tuple[FoundFile, tuple[int, int]]] = []
     for item in found:
-        name = item.relative.as_posix()
+        name = item.name
         try:
-            info = os.lstat(item.path)
+            info = os.lstat(item.location)
             stamp = (info.st_size, info.st_mtime_ns)
         except OSError:
             stamp = (-1, -1)
@@ -162,11 +168,11 @@ def first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> 
         else:
             todo.append((item, stamp))
     for (item, stamp), result in zip(todo, _validate_many([t[0] for t in todo], jobs), strict=True):
-        name = item.relative.as_posix()
+        name = item.name
         results[name] = result
         if stamp != (-1, -1):
             cache.put(name, stamp, result_to_plain(result))
-    return [results[item.relative.as_posix()] for item in found]
+    return [results[item.name] for item in found]
 
 
 def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileResult]:
@@ -174,7 +180,7 @@ def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileRes
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
         return [validate_file(item.path, item.display, item.relative) for item in items]
     chunks = [
-        [(str(item.path), item.display, item.relative.as_posix()) for item in items[i : i + _CHUNK]]
+        [(item.location, item.display, item.name) for item in items[i : i + _CHUNK]]
         for i in range(0, len(items), _CHUNK)
     ]
     # fork: workers inherit the imported modules, so each starts in milliseconds.
