@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.models import Event  # noqa: E402
-from generator.validation import FileResult, validate_file  # noqa: E402
+from generator.records import FileResult  # noqa: E402
+from generator.validation import validate_file  # noqa: E402
 
 FRAGMENTS = [
     b"&a ", b"*a", b"!!python/object:os.system ", b"!!str ", b"!x ", b"{", b"}", b"[", b"]",

@@ -26,7 +26,7 @@ from typing import Any
 import pydantic
 
 from generator.diagnostics import Problem
-from generator.validation import EventRecord, FileResult
+from generator.records import EventRecord, FileResult
 
 _CODE_MODULES = (
     "dates.py",

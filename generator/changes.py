@@ -23,8 +23,9 @@ from pathlib import Path, PurePosixPath
 from generator.cache import ResultCache
 from generator.checks import check_timeline
 from generator.files import FoundFile, discover
+from generator.records import EventRecord
 from generator.store import LoadReport, Timeline, collect, first_pass, record_sort_key
-from generator.validation import EventRecord, role_of
+from generator.validation import role_of
 
 #: Following `part_of` further than this means a pathological store; the cycle rule stops.
 MAX_ANCESTOR_STEPS = 10_000

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from generator.dates import PartialDate
 from generator.diagnostics import Problem, echo
-from generator.validation import EventRecord, Reference
+from generator.records import EventRecord, Reference
 
 REGISTRY_OF_KIND = {"actor": "actors", "place": "places", "tag": "tags"}
 #: Ids are pattern-checked and at most 100 characters: quote them whole.

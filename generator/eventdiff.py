@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from generator.records import EventRecord
 from generator.store import Timeline
-from generator.validation import EventRecord
 
 ChangeKind = Literal["added", "removed", "changed"]
 EventChangeKind = Literal["added", "removed", "changed", "renamed"]

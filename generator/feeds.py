@@ -29,8 +29,8 @@ from generator.exports.context import (
     safe_slug,
 )
 from generator.markup import escape_text, render_markdown
+from generator.records import EventRecord
 from generator.store import Timeline
-from generator.validation import EventRecord
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"

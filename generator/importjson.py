@@ -17,8 +17,9 @@ from generator.diagnostics import Problem
 from generator.exports.jsonexport import ExportedEvent, TimelineExport
 from generator.loader import Document
 from generator.models import Event
+from generator.records import EventRecord
 from generator.store import LoadReport, Timeline, record_sort_key
-from generator.validation import EventRecord, format_loc, references_of
+from generator.validation import format_loc, references_of
 
 #: The largest export read: about ten times a 10,000-event timeline.
 MAX_EXPORT_BYTES = 512 * 1024 * 1024

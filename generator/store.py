@@ -14,15 +14,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.cache import ResultCache, default_cache_dir, result_from_plain, result_to_plain
 from generator.checks import Registries, check_timeline
 from generator.dates import PartialDate, span_key
 from generator.diagnostics import Problem
 from generator.files import FoundFile, discover, display_path
-from generator.models import REGISTRIES, Actor, Place, Tag
-from generator.validation import EventRecord, FileResult, validate_file
+from generator.records import REGISTRY_NAMES, EventRecord, FileResult
+
+if TYPE_CHECKING:
+    from generator.models import Actor, Place, Tag
+
+# The models and the validator (pydantic) are imported where they are used: a cached run
+# validates no file and builds no model, and importing them is a good part of its start-up.
 
 #: Below this many files to validate, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -40,14 +45,20 @@ class Timeline:
 
     @cached_property
     def actors(self) -> dict[str, Actor]:
+        from generator.models import Actor
+
         return {k: Actor.model_validate(v) for k, v in self.registry_data.get("actors", {}).items()}
 
     @cached_property
     def places(self) -> dict[str, Place]:
+        from generator.models import Place
+
         return {k: Place.model_validate(v) for k, v in self.registry_data.get("places", {}).items()}
 
     @cached_property
     def tags(self) -> dict[str, Tag]:
+        from generator.models import Tag
+
         return {k: Tag.model_validate(v) for k, v in self.registry_data.get("tags", {}).items()}
 
     @cached_property
@@ -136,7 +147,7 @@ def collect(
             ids[result.registry_name] = frozenset(result.registry_ids)
             files[result.registry_name] = result.file
             registry_data[result.registry_name] = result.registry_data
-    for name in REGISTRIES:
+    for name in REGISTRY_NAMES:
         if name not in ids:
             problems.append(
                 Problem(
@@ -176,6 +187,10 @@ def first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> 
 
 
 def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileResult]:
+    if not items:
+        return []  # everything came from the cache: not even the validator is imported
+    from generator.validation import validate_file
+
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
         return [validate_file(item.path, item.display, item.relative) for item in items]
@@ -191,6 +206,8 @@ def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileRes
 
 
 def _validate_chunk(chunk: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    from generator.validation import validate_file
+
     return [
         result_to_plain(validate_file(Path(path), display, PurePosixPath(relative)))
         for path, display, relative in chunk

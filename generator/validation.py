@@ -11,11 +11,9 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -27,13 +25,10 @@ from generator.loader import (
     MAX_REGISTRY_NODES,
     Document,
     Loc,
-    Position,
     load_file,
 )
 from generator.models import REGISTRIES, Event
-
-Role = Literal["event", "registry", "ignored"]
-ReferenceKind = Literal["actor", "place", "tag", "event"]
+from generator.records import EventRecord, FileResult, Reference, ReferenceKind, Role
 
 _EVENT_ID = re.compile(EVENT_ID_PATTERN)
 _ID_DATE = re.compile(r"^(\d{4}(?:-\d{2}){0,2})-")
@@ -61,93 +56,6 @@ _INPUT_KINDS = {
     dict: "a mapping",
     type(None): "nothing (null)",
 }
-
-
-class Reference(NamedTuple):
-    """A pointer from an event to a registry entry or another event, with its position.
-
-    A named tuple: a cached run of 10,000 events rebuilds some 90,000 of them, and a frozen
-    dataclass costs several times as much to make.
-    """
-
-    kind: ReferenceKind
-    target: str
-    where: str
-    line: int
-    column: int
-    relation: str | None = None
-
-
-@dataclass
-class EventRecord:
-    """A valid event with what the cross-file checks need, cheap to cache as plain data.
-
-    The full event (`data`, `event`) is fetched lazily: validating a cached store of 10,000
-    events needs only ids, dates, titles and references, not every field of every event.
-    """
-
-    id: str
-    file: str
-    title: str
-    date: dict[str, Any]
-    references: list[Reference]
-    date_position: Position
-    _data: dict[str, Any] | None = field(default=None, repr=False)
-    _fetch: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The event as plain JSON data (`Event.model_dump(mode="json")`)."""
-        if self._data is None:
-            assert self._fetch is not None
-            self._data = self._fetch()
-        return self._data
-
-    @cached_property
-    def event(self) -> Event:
-        return Event.model_validate(self.data)
-
-    def to_plain(self) -> dict[str, Any]:
-        """The part the cross-file checks need; `data` is stored separately."""
-        return {
-            "id": self.id,
-            "file": self.file,
-            "title": self.title,
-            "date": self.date,
-            "references": [list(ref) for ref in self.references],
-            "date_position": list(self.date_position),
-        }
-
-    @classmethod
-    def from_plain(
-        cls,
-        plain: dict[str, Any],
-        data: dict[str, Any] | None = None,
-        fetch: Callable[[], dict[str, Any]] | None = None,
-    ) -> EventRecord:
-        return cls(
-            id=plain["id"],
-            file=plain["file"],
-            title=plain["title"],
-            date=plain["date"],
-            references=[Reference(*ref) for ref in plain["references"]],
-            date_position=(plain["date_position"][0], plain["date_position"][1]),
-            _data=data,
-            _fetch=fetch,
-        )
-
-
-@dataclass
-class FileResult:
-    """Everything the first pass learned about one file."""
-
-    file: str
-    role: Role
-    problems: list[Problem] = field(default_factory=list)
-    record: EventRecord | None = None
-    registry_name: str | None = None
-    registry_ids: list[str] = field(default_factory=list)
-    registry_data: dict[str, Any] = field(default_factory=dict)
 
 
 def role_of(relative: PurePosixPath) -> tuple[Role, str | None]:

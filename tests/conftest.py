@@ -197,8 +197,9 @@ def timeline_of(
     """
     from generator.loader import Document
     from generator.models import Event
+    from generator.records import EventRecord
     from generator.store import Timeline, record_sort_key
-    from generator.validation import EventRecord, references_of
+    from generator.validation import references_of
 
     records = []
     for event_id, value in events.items():

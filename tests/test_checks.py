@@ -11,7 +11,8 @@ from conftest import FIXED_TODAY, event_yaml
 
 from generator.checks import Registries, check_timeline
 from generator.diagnostics import summary
-from generator.validation import EventRecord, Reference, validate_file
+from generator.records import EventRecord, Reference
+from generator.validation import validate_file
 
 REGISTRIES = Registries(
     ids={

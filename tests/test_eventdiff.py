@@ -20,8 +20,8 @@ from generator.eventdiff import (
     markdown_escape,
     render,
 )
+from generator.records import EventRecord
 from generator.store import Timeline
-from generator.validation import EventRecord
 
 ATACMS = "events/2024/2024-11-17-us-authorises-atacms.yaml"
 SCHOLZ = "events/2024/2024-11-19-scholz-refuses-taurus.yaml"

@@ -21,7 +21,8 @@ from ruamel.yaml import YAML
 from generator import loader
 from generator.loader import load_bytes, parse_text
 from generator.models import Event
-from generator.validation import FileResult, validate_file
+from generator.records import FileResult
+from generator.validation import validate_file
 
 SCALE = int(os.environ.get("TIMELINE_FUZZ_EXAMPLES", "0"))
 VALID_STORE = Path(__file__).parent / "fixtures" / "valid"

@@ -12,9 +12,9 @@ from conftest import FIXED_TODAY, REPO
 from generator.dates import PartialDate
 from generator.models import Event
 from generator.pages import Site, build_site, url_of
+from generator.records import EventRecord
 from generator.render import relative_url, render_page
 from generator.store import Timeline, load_timeline, record_sort_key
-from generator.validation import EventRecord
 
 STORE = REPO / "tests" / "fixtures" / "site"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_TODAY, REPO, event_yaml
 
-from generator import store as store_module
+from generator import validation as validation_module
 from generator.cache import default_cache_dir
 from generator.models import Actor, Place, Tag
 from generator.store import PARALLEL_THRESHOLD, load_timeline
@@ -36,7 +36,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(display)
         return validate_file(path, display, relative)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "validate_file", counting)
+    monkeypatch.setattr(validation_module, "validate_file", counting)
     return seen
 
 
@@ -257,3 +257,32 @@ def test_parallel_validation_gives_the_same_result(write_event, store: Path) -> 
     assert _texts(parallel) == _texts(serial)
     assert [r.id for r in parallel.timeline.records] == [r.id for r in serial.timeline.records]
     assert [r.data for r in parallel.timeline.records] == [r.data for r in serial.timeline.records]
+
+
+def test_registry_names_are_the_models_registries():
+    from generator.models import REGISTRIES
+    from generator.records import REGISTRY_NAMES
+
+    assert tuple(REGISTRIES) == REGISTRY_NAMES
+
+
+def test_a_cached_run_imports_neither_pydantic_models_nor_the_validator(store):
+    """What keeps `timeline validate` on an unchanged store fast (see records.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator.store import load_timeline\n"
+        f"assert load_timeline(Path({str(store)!r})).ok\n"
+        "print(sorted(m for m in ('generator.models', 'generator.validation') if m in sys.modules))"
+    )
+
+    def imported() -> str:
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert imported() == "['generator.models', 'generator.validation']"  # cold: validates
+    assert imported() == "[]"  # the cache (TIMELINE_CACHE_DIR of the test) answers

@@ -14,7 +14,7 @@ from itertools import groupby
 from generator.dates import PartialDate
 from generator.pages.events import EventIndex
 from generator.pages.model import Count, EventItem, Group, Link, Page
-from generator.validation import EventRecord
+from generator.records import EventRecord
 
 CHRONOLOGY = "chronology/index.md"
 MONTH_ONLY_NOTE = "Dated only to the month"

@@ -27,8 +27,8 @@ from generator.pages.details import (
 )
 from generator.pages.history import HistoryView
 from generator.pages.model import EventItem, Link, Page
+from generator.records import EventRecord
 from generator.store import Timeline
-from generator.validation import EventRecord
 
 #: How an event names the other end of each relation, seen from each side.
 OUTGOING = {
