@@ -55,8 +55,13 @@ def changes_since(ref: str, root: Path, *, fetch: bool | None = None) -> Changes
     repo = gitrepo.Repo.at(root)
     base = repo.merge_base(ref, fetch=gitrepo.fetch_allowed(fetch)) or repo.commit(ref)
     listing = repo.git("ls-tree", "-r", "--name-only", "-z", base, "--", repo.pathspec(root))
+    # Only what discovery reads: a hidden file (`.gitkeep`) or a README is no event, and
+    # counting it as a removed id made every file of the store be searched for it.
+    old_paths = (PurePosixPath(name) for name in listing.decode("utf-8", "replace").split("\0"))
     old_ids = {
-        PurePosixPath(name).stem for name in listing.decode("utf-8", "replace").split("\0") if name
+        path.stem
+        for path in old_paths
+        if path.suffix in {".yaml", ".yml"} and not any(p.startswith(".") for p in path.parts)
     }
     found, _ = discover(root)
     removed = old_ids - {item.relative.stem for item in found}

@@ -95,6 +95,19 @@ def test_renamed_event_breaks_the_events_that_point_at_it(repo: Path) -> None:
     assert all(target.stem in p.message for p in unknown)
 
 
+def test_files_discovery_skips_are_no_removed_ids(repo: Path) -> None:
+    """A hidden file or a README in events/ is not an event: nothing to search the store for."""
+    (repo / "events" / ".gitkeep").write_text("")
+    (repo / "events" / "README.md").write_text("notes\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "odd files")
+    event = _an_event(repo)
+    event.write_text(event.read_text().replace("title:", "title: Edited,", 1))
+    changes = changes_since("HEAD", repo / "events")
+    assert changes.removed_ids == frozenset()
+    assert len(changes.changed) == 1
+
+
 def test_removed_registry_entry_is_reported_where_it_is_used(repo: Path) -> None:
     actors = repo / "events" / "actors.yaml"
     from generator.loader import load_bytes
