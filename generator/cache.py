@@ -29,6 +29,8 @@ from generator.diagnostics import Problem
 from generator.records import EventRecord, FileResult
 
 _CODE_MODULES = (
+    "cache.py",  # the shape of a row
+    "records.py",  # the shape of a cached record
     "dates.py",
     "diagnostics.py",
     "loader.py",

@@ -286,3 +286,19 @@ def test_a_cached_run_imports_neither_pydantic_models_nor_the_validator(store):
 
     assert imported() == "['generator.models', 'generator.validation']"  # cold: validates
     assert imported() == "[]"  # the cache (TIMELINE_CACHE_DIR of the test) answers
+
+
+def test_the_cache_key_covers_every_module_behind_a_result():
+    """A change to any module that decides a file's first-pass result empties the cache."""
+    import subprocess
+    import sys
+
+    from generator.cache import _CODE_MODULES
+
+    code = (
+        "import sys, generator.validation, generator.cache\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('generator.'))))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    behind = {name.removeprefix("generator.") + ".py" for name in run.stdout.split()}
+    assert behind <= set(_CODE_MODULES)
