@@ -113,9 +113,12 @@ class PartialDate:
         return self.iso()
 
 
-def span_key(
-    start: PartialDate, end: PartialDate | None, ongoing: bool
-) -> tuple[int, int, int, int, int, tuple[int, int, int]]:
+#: (start year, month, day, precision rank, is a range, end (year, month, day)): the order
+#: the module docstring documents, as plain numbers (so a cache can keep it).
+SpanKey = tuple[int, int, int, int, int, tuple[int, int, int]]
+
+
+def span_key(start: PartialDate, end: PartialDate | None, ongoing: bool) -> SpanKey:
     """The documented sort order of a date or range (see the module docstring)."""
     is_range = 1 if (end is not None or ongoing) else 0
     end_key = (9999, 99, 99) if ongoing else (end.sort_key() if end else (0, 0, 0))

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from generator.cache import ResultCache, default_cache_dir, result_from_plain, result_to_plain
 from generator.checks import Registries, check_timeline
-from generator.dates import PartialDate, span_key
 from generator.diagnostics import Problem
 from generator.files import FoundFile, discover, display_path
 from generator.records import REGISTRY_NAMES, EventRecord, FileResult
@@ -87,17 +86,8 @@ class LoadReport:
 
 
 def record_sort_key(record: EventRecord) -> tuple[Any, ...]:
-    """The documented total order (see `dates.py`), computed from cached plain data."""
-    date = record.date
-    end = date.get("end")
-    return (
-        span_key(
-            PartialDate.parse(date["start"]),
-            PartialDate.parse(end) if end is not None else None,
-            bool(date.get("ongoing", False)),
-        ),
-        record.id,
-    )
+    """The documented total order (see `dates.py`): by date, then id."""
+    return (record.order, record.id)
 
 
 def load_timeline(

@@ -302,3 +302,27 @@ def test_the_cache_key_covers_every_module_behind_a_result():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     behind = {name.removeprefix("generator.") + ".py" for name in run.stdout.split()}
     assert behind <= set(_CODE_MODULES)
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        {"start": "2024-11-17"},
+        {"start": "2024-11", "approximate": True},
+        {"start": "2024-08-06", "ongoing": True},
+        {"start": "2024-03", "end": "2025-01"},
+    ],
+)
+def test_a_cached_record_keeps_its_sort_position(date):
+    from generator.dates import PartialDate, span_key
+    from generator.records import EventRecord
+
+    record = EventRecord("2024-11-17-x", "f.yaml", "T", date, [], (1, 1))
+    end = date.get("end")
+    expected = span_key(
+        PartialDate.parse(date["start"]),
+        PartialDate.parse(end) if end else None,
+        bool(date.get("ongoing")),
+    )
+    assert record.order == expected
+    assert EventRecord.from_plain(record.to_plain()).order == expected
