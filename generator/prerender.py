@@ -3,7 +3,9 @@
 A site engine renders pages one after another on one core. The bodies of the timeline's pages
 depend only on the page model, which is complete before the first page is rendered, so a
 forked child can render a share of them while the parent renders the rest (and writes the data
-downloads): on two cores, the bodies of 10,000 event pages take about half the wall time.
+downloads). On two cores that takes up to half of the bodies' wall time off a build (a few
+seconds at 10,000 events: less than the build's own drift from run to run on this machine,
+so it has no figure of its own in benchmarks/README.md).
 
 The child inherits the page model through `fork` (nothing is pickled or rebuilt), renders its
 share, writes the HTML to a private temporary file with `marshal` and exits without running
