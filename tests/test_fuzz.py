@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -308,6 +309,15 @@ def _libyaml_fails(text: str) -> bool:
     except Exception:
         return True
     return False
+
+
+@pytest.mark.parametrize("text", ["title: [unclosed\n", "a: b: c\n", 'key: "open\n'])
+def test_broken_yaml_gets_the_pure_parsers_message(text: str) -> None:
+    """Known libyaml failures, so the property below is sure to be exercised."""
+    assert _libyaml_fails(text)
+    result = parse_text(text, "f.yaml")
+    assert result == parse_text(text, "f.yaml", parser="pure")
+    assert [problem.kind for problem in result.problems] == ["yaml_syntax"]
 
 
 @_settings(300)
