@@ -9,11 +9,16 @@ Each row keeps two JSON documents: the small "check" part that validation needs 
 title, references, problems), read for every file in one query, and the full event data,
 fetched only when something (the site build) asks for it. Only changed rows are written, so
 one edited file in 10,000 costs one row, not a rewrite of the whole cache.
+
+The check part is a positional JSON array (`_row_of`), not the keyed `result_to_plain` form:
+every cached run decodes 10,000 of them, and the keys and the repeated file name were half of
+its bytes. Its shape is covered by the code fingerprint like everything else here.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import sqlite3
@@ -23,10 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pydantic
-
+from generator.dates import SpanKey
 from generator.diagnostics import Problem
-from generator.records import EventRecord, FileResult
+from generator.records import EventRecord, FileResult, Reference
 
 _CODE_MODULES = (
     "cache.py",  # the shape of a row
@@ -44,11 +48,28 @@ Stamp = tuple[int, int]
 
 def code_fingerprint() -> str:
     """Changes whenever the rules change: the code that decides a file's first-pass result."""
-    digest = hashlib.sha256(pydantic.VERSION.encode())
+    digest = hashlib.sha256(_pydantic_version())
     here = Path(__file__).parent
     for name in _CODE_MODULES:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def _pydantic_version() -> bytes:
+    """pydantic's `version.py` (its version and the pydantic-core it needs), read as a file.
+
+    Importing pydantic for `VERSION` was a tenth of a cached run, which never validates.
+    """
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:  # pragma: no cover - pydantic is a dependency
+        return b"no pydantic"
+    try:
+        return Path(spec.origin).with_name("version.py").read_bytes()
+    except OSError:  # an unusual install: fall back to asking the module
+        import pydantic
+
+        return pydantic.VERSION.encode()
 
 
 def default_cache_dir() -> Path:
@@ -96,13 +117,13 @@ class ResultCache:
         if entry is None or entry[0] != stamp or self.location is None:
             return None
         try:
-            return result_from_plain(json.loads(entry[1]), _Fetcher(self.location, name))
+            return _result_of_row(json.loads(entry[1]), _Fetcher(self.location, name))
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
     def put(self, name: str, stamp: Stamp, plain: dict[str, Any]) -> None:
         data = plain.get("data")
-        checks = json.dumps({k: v for k, v in plain.items() if k != "data"}, ensure_ascii=False)
+        checks = json.dumps(_row_of(plain), ensure_ascii=False)
         self._pending[name] = (stamp, checks, None if data is None else json.dumps(data))
 
     def keep_only(self, names: set[str]) -> None:
@@ -197,3 +218,58 @@ def result_from_plain(plain: dict[str, Any], fetch: _Fetcher | None = None) -> F
         registry_ids=plain["registry_ids"],
         registry_data=plain["registry_data"],
     )
+
+
+def _row_of(plain: dict[str, Any]) -> list[Any]:
+    """The cached check part of a `result_to_plain` result, as a positional array."""
+    record = plain["record"]
+    return [
+        plain["file"],
+        plain["role"],
+        plain["problems"],
+        None
+        if record is None
+        else [
+            record["id"],
+            record["title"],
+            record["date"],
+            record["references"],
+            record["date_position"],
+            record["order"],
+        ],
+        plain["registry_name"],
+        plain["registry_ids"],
+        plain["registry_data"],
+    ]
+
+
+def _result_of_row(row: list[Any], fetch: _Fetcher) -> FileResult:
+    """`_row_of` read back: the one function every cached file goes through, kept lean."""
+    file, role, problems, record, registry_name, registry_ids, registry_data = row
+    if record is not None:
+        event_id, title, date, references, (line, column), order = record
+        record = EventRecord(
+            event_id,
+            file,
+            title,
+            date,
+            list(map(Reference._make, references)),
+            (line, column),
+            None,
+            fetch,
+            _order_of(order),
+        )
+    return FileResult(
+        file,
+        role,
+        [Problem(*values) for values in problems] if problems else [],
+        record,
+        registry_name,
+        registry_ids,
+        registry_data,
+    )
+
+
+def _order_of(plain: list[Any]) -> SpanKey:
+    year, month, day, rank, is_range, (end_year, end_month, end_day) = plain
+    return (year, month, day, rank, is_range, (end_year, end_month, end_day))
