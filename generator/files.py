@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +25,8 @@ class FoundFile:
     location: str  # the file's path, as the operating system takes it
     name: str  # relative to the events folder, with "/" separators
     display: str
+    stamp: tuple[int, int] | None = field(default=None, compare=False)
+    """(size, nanosecond mtime) from discovery's own `lstat`, so the cache needs no second."""
 
     @cached_property
     def path(self) -> Path:
@@ -82,7 +84,8 @@ def discover(root: Path) -> tuple[list[FoundFile], list[Problem]]:
             if entry.name.startswith("."):
                 continue
             inner = f"{relative}/{entry.name}" if relative else entry.name
-            mode = entry.stat(follow_symlinks=False).st_mode
+            info = entry.stat(follow_symlinks=False)
+            mode = info.st_mode
             if stat.S_ISLNK(mode):
                 problems.append(
                     _problem(
@@ -104,7 +107,9 @@ def discover(root: Path) -> tuple[list[FoundFile], list[Problem]]:
                     pending.append((entry.path, inner, depth + 1))
             elif entry.name.endswith((".yaml", ".yml")):
                 shown = inner if root_display == "." else f"{root_display}/{inner}"
-                found.append(FoundFile(entry.path, inner, _shown(shown)))
+                found.append(
+                    FoundFile(entry.path, inner, _shown(shown), (info.st_size, info.st_mtime_ns))
+                )
     # The order of PurePosixPath: part by part ("2024" before "2024-01.yaml").
     found.sort(key=lambda item: item.name.split("/"))
     return found, problems
