@@ -42,7 +42,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _load(events: Path, **options: object):  # type: ignore[no-untyped-def]
     options.setdefault("jobs", 1)
-    return load_timeline(events, today=FIXED_TODAY, **options)  # type: ignore[arg-type]
+    options.setdefault("today", FIXED_TODAY)
+    return load_timeline(events, **options)  # type: ignore[arg-type]
 
 
 def _texts(report) -> list[str]:  # type: ignore[no-untyped-def]
@@ -166,6 +167,66 @@ def test_deleted_and_added_files(store: Path, calls: list[str], write_event) -> 
     assert "2021-north-korea-supplies-munitions" not in report.timeline.by_id
     # The event that pointed at the deleted one now has an unresolved reference.
     assert [p.kind for p in report.problems] == ["unknown_event"]
+
+
+def _first_pass_view(report) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Everything the cross-file checks read from a record, in file order."""
+    return sorted(
+        (r.file, r.id, r.title, r.date, r.references, r.date_position, r.order)
+        for r in report.timeline.records
+    )
+
+
+def test_a_cached_result_reads_back_as_it_was_validated(
+    store: Path, calls: list[str], write_event
+) -> None:
+    """Records, problems and registries come back from the cache exactly as validated."""
+    write_event("2024/2024-05-01-bad.yaml", event_yaml(extra="colour: red\n"))
+    write_event(
+        "2024/2024-03-04-range.yaml",
+        event_yaml(
+            date="{start: 2024-03-04, end: 2024-04, approximate: true}",
+            extra="actors: [ukraine, nobody]\nrelated:\n  - event: 2024-11-18-putin-warns-nato\n"
+            "    relation: follows\n",
+        ),
+    )
+    first = _load(store)
+    calls.clear()
+    second = _load(store)
+    assert calls == []
+    assert second.problems == first.problems
+    assert {p.kind for p in second.problems} == {"unknown_key", "unknown_actor"}
+    assert _first_pass_view(second) == _first_pass_view(first)
+    assert second.timeline.registry_data == first.timeline.registry_data
+
+
+@pytest.mark.parametrize(
+    ("date", "today", "future"),
+    [
+        ("2024-11-19", "2024-11-19", False),
+        ("2024-11-19", "2024-11-18", True),
+        ("2024-11", "2024-11-01", False),
+        ("2024-11", "2024-10-31", True),
+        ("2024", "2024-01-01", False),
+        ("2024", "2023-12-31", True),
+        ("{start: 2024-10-01, end: 2024-11-19}", "2024-11-18", True),
+        ("{start: 2024-10-01, ongoing: true}", "2024-10-01", False),
+    ],
+)
+def test_a_cached_run_asks_the_clock_again(
+    store: Path, calls: list[str], write_event, date: str, today: str, future: bool
+) -> None:
+    """"Not later than today" is decided on every run, never taken from the cache."""
+    import datetime as dt
+
+    start = date.removeprefix("{start: ")[:10].rstrip(",")
+    write_event(f"{start[:4]}/{start}-clock.yaml", event_yaml(date=date))
+    assert _load(store).problems == []  # FIXED_TODAY: nothing is in the future
+    calls.clear()
+    report = _load(store, today=dt.date.fromisoformat(today))
+    assert calls == []
+    mine = [p.kind for p in report.problems if p.file.endswith("-clock.yaml")]
+    assert mine == (["future_date"] if future else [])
 
 
 @pytest.mark.parametrize(
