@@ -464,7 +464,31 @@ def _make_actors(rng: random.Random, count: int, places: dict[str, dict[str, Any
         actor_id = _unique(slugify(entry["name"]), taken)
         taken.add(actor_id)
         actors.append(Actor(actor_id, entry, language))
+    _ensure_every_kind(rng, actors, taken, place_names)
     return actors
+
+
+def _ensure_every_kind(
+    rng: random.Random, actors: list[Actor], taken: set[str], place_names: list[str]
+) -> None:
+    """Titles need a person and an organisation: in a small corpus the draw can give none of
+    one kind, so the last drawn actor is replaced (a large corpus is left as it was drawn)."""
+    drawn = actors[len(_STATES) :]
+    if len(drawn) < 2:
+        return
+    for is_person in (True, False):
+        if any((actor.data["kind"] == "person") == is_person for actor in drawn):
+            continue
+        victim = actors[-1] if is_person else actors[-2]
+        while True:
+            entry, language = (
+                _make_person(rng) if is_person else _make_organisation(rng, place_names)
+            )
+            if (entry["kind"] == "person") == is_person:
+                break
+        actor_id = _unique(slugify(entry["name"]), taken)
+        taken.add(actor_id)
+        actors[actors.index(victim)] = Actor(actor_id, entry, language)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ with the number of events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.history import StoreHistory
@@ -16,6 +17,7 @@ from generator.pages.events import EventIndex, event_page
 from generator.pages.history import changes_page, history_view
 from generator.pages.indexes import home_page, registry_pages
 from generator.pages.model import Count, EventItem, Group, Link, Page, PageKind, url_of
+from generator.records import EventRecord
 from generator.store import Timeline
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "Page",
     "PageKind",
     "Site",
+    "assemble_site",
     "build_site",
     "url_of",
 ]
@@ -57,13 +60,31 @@ def build_site(
     of corrections when `changes_feed`).
     """
     index = EventIndex(timeline)
-    pages = chronology_pages(index)
-    pages.extend(
-        event_page(record, index, history_view(history, record.id) if history else None)
-        for record in timeline.records
+    return assemble_site(
+        index,
+        lambda record: event_page(
+            record, index, history_view(history, record.id) if history else None
+        ),
+        latest_count=latest_count,
+        history=history,
+        changes_feed=changes_feed,
     )
+
+
+def assemble_site(
+    index: EventIndex,
+    page_of_event: Callable[[EventRecord], Page],
+    *,
+    latest_count: int,
+    history: StoreHistory | None,
+    changes_feed: bool,
+) -> Site:
+    """The site's pages in their fixed order, with event pages from `page_of_event` (which
+    `pages.incremental` answers from the previous build where it can)."""
+    pages = chronology_pages(index)
+    pages.extend(page_of_event(record) for record in index.records)
     pages.extend(registry_pages(index))
     if history is not None:
-        titles = {record.id: record.title for record in timeline.records}
+        titles = {record.id: record.title for record in index.records}
         pages.append(changes_page(history, titles, feed=changes_feed))
     return Site(home_page(index, latest_count), pages)
