@@ -41,6 +41,8 @@ class Site:
     home: Page
     pages: list[Page]
     by_uri: dict[str, Page] = field(default_factory=dict)
+    index: EventIndex | None = field(default=None, compare=False, repr=False)
+    """The lookups the pages were built with (`pages.incremental` starts from them)."""
 
     def __post_init__(self) -> None:
         self.by_uri = {page.src_uri: page for page in self.pages}
@@ -87,4 +89,4 @@ def assemble_site(
     if history is not None:
         titles = {record.id: record.title for record in index.records}
         pages.append(changes_page(history, titles, feed=changes_feed))
-    return Site(home_page(index, latest_count), pages)
+    return Site(home_page(index, latest_count), pages, index=index)

@@ -130,12 +130,22 @@ def period_link(date: EventDate) -> Link:
 class EventIndex:
     """Per-timeline lookups built once: list items, positions and incoming relations."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, previous: EventIndex | None = None) -> None:
+        """`previous`, the index of an earlier timeline, lends its list items to the records
+        both share (`pages.incremental`): equal lists of the same items compare at once."""
         self.timeline = timeline
         self.root = str(timeline.root)  # once: a Path per event page costs ~0.1 ms
         self.records = timeline.records
         self.position = {record.id: index for index, record in enumerate(self.records)}
-        self.items = {record.id: _event_item(record.event, record.id) for record in self.records}
+        known = previous.timeline.by_id if previous is not None else {}
+        self.items = {
+            record.id: (
+                previous.items[record.id]
+                if previous is not None and known.get(record.id) is record
+                else _event_item(record.event, record.id)
+            )
+            for record in self.records
+        }
         self.incoming: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         for record in self.records:
             for relation in record.event.related:

@@ -89,7 +89,7 @@ def update_site(
     with them the names on any page (build the whole site then)."""
     if before.registry_data != after.registry_data:
         return None
-    index = EventIndex(after)
+    index = EventIndex(after, previous.index)
     affected = set(changed_events)
     for records in (before.records, after.records):
         affected |= _neighbours(records, changed_events)
