@@ -138,7 +138,7 @@ class EventIndex:
         self.records = timeline.records
         self.position = {record.id: index for index, record in enumerate(self.records)}
         known = previous.timeline.by_id if previous is not None else {}
-        self.items = {
+        self.items: dict[str, EventItem] = {
             record.id: (
                 previous.items[record.id]
                 if previous is not None and known.get(record.id) is record
