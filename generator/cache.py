@@ -112,6 +112,11 @@ class ResultCache:
             cache.stamps = {}  # no cache, or an unreadable one: start afresh
         return cache
 
+    def answers(self, name: str, stamp: Stamp) -> bool:
+        """Whether a result is cached for this file as it is now (`get` may still fail)."""
+        entry = self.stamps.get(name)
+        return entry is not None and entry[0] == stamp and self.location is not None
+
     def get(self, name: str, stamp: Stamp) -> FileResult | None:
         entry = self.stamps.get(name)
         if entry is None or entry[0] != stamp or self.location is None:

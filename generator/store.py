@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import ResultCache, default_cache_dir, result_from_plain, result_to_plain
+from generator.cache import ResultCache, default_cache_dir, result_to_plain
 from generator.checks import Registries, check_timeline
 from generator.diagnostics import Problem
 from generator.files import FoundFile, discover, display_path
 from generator.records import REGISTRY_NAMES, EventRecord, FileResult
+from generator.workers import start_validation, validate_here
 
 if TYPE_CHECKING:
     from generator.models import Actor, Place, Tag
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
 # The models and the validator (pydantic) are imported where they are used: a cached run
 # validates no file and builds no model, and importing them is a good part of its start-up.
 
-#: Below this many files to validate, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 200
-_CHUNK = 100
 _DEFAULT = object()
 
 
@@ -129,14 +127,22 @@ def collector_paused() -> Iterator[None]:
     decoded JSON) and creates no reference cycles (validating files leaves none behind:
     measured), yet every few thousand allocations the collector walked all of them: a third
     of a cached run. Reference counting still frees everything else as usual.
+
+    Afterwards the objects made meanwhile join the oldest generation (`freeze` then
+    `unfreeze`: two list splices), or the first young collection would walk all of them once
+    more (~60 ms). Not when the process froze objects of its own: `unfreeze` would undo that.
     """
     if not gc.isenabled():
         yield
         return
+    promote = gc.get_freeze_count() == 0
     gc.disable()
     try:
         yield
     finally:
+        if promote:
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
@@ -173,22 +179,34 @@ def collect(
 
 
 def first_pass(found: list[FoundFile], cache: ResultCache, jobs: int | None) -> list[FileResult]:
-    """Per-file results for `found`, from the cache where the file is unchanged."""
+    """Per-file results for `found`, from the cache where the file is unchanged.
+
+    The files the cache cannot answer for start validating first (elsewhere when that is
+    worth it: `workers.py`); the cached results are read meanwhile.
+    """
     results: dict[str, FileResult] = {}
-    todo: list[tuple[FoundFile, tuple[int, int]]] = []
-    for item in found:
-        name = item.name
-        stamp = item.stamp or _stamp_of(item.location)
-        cached = cache.get(name, stamp)
-        if cached is not None and cached.file == item.display:
-            results[name] = cached
-        else:
-            todo.append((item, stamp))
-    for (item, stamp), result in zip(todo, _validate_many([t[0] for t in todo], jobs), strict=True):
-        name = item.name
-        results[name] = result
-        if stamp != (-1, -1):
-            cache.put(name, stamp, result_to_plain(result))
+    stamps = {item.name: item.stamp or _stamp_of(item.location) for item in found}
+    todo = [item for item in found if not cache.answers(item.name, stamps[item.name])]
+    validation = start_validation(todo, jobs, cached=len(found) - len(todo))
+    try:
+        late: list[FoundFile] = []  # a cached row that cannot be read back after all
+        pending = {item.name for item in todo}
+        for item in found:
+            if item.name in pending:
+                continue
+            cached = cache.get(item.name, stamps[item.name])
+            if cached is not None and cached.file == item.display:
+                results[item.name] = cached
+            else:
+                late.append(item)
+        validated = validation.results()
+    finally:
+        validation.close()
+    validated += validate_here(late)
+    for item, result in zip(todo + late, validated, strict=True):
+        results[item.name] = result
+        if stamps[item.name] != (-1, -1):
+            cache.put(item.name, stamps[item.name], result_to_plain(result))
     return [results[item.name] for item in found]
 
 
@@ -199,34 +217,3 @@ def _stamp_of(location: str) -> tuple[int, int]:
     except OSError:
         return (-1, -1)
     return (info.st_size, info.st_mtime_ns)
-
-
-def _validate_many(items: list[FoundFile], jobs: int | None) -> Iterable[FileResult]:
-    if not items:
-        return []  # everything came from the cache: not even the validator is imported
-    from generator.validation import validate_file
-
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
-        return [validate_file(item.path, item.display, item.relative) for item in items]
-    chunks = [
-        [(item.location, item.display, item.name) for item in items[i : i + _CHUNK]]
-        for i in range(0, len(items), _CHUNK)
-    ]
-    import multiprocessing  # a cached run starts no pool: not imported before this point
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: workers inherit the imported modules, so each starts in milliseconds.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        plain_chunks = list(pool.map(_validate_chunk, chunks))
-    return [result_from_plain(plain) for chunk in plain_chunks for plain in chunk]
-
-
-def _validate_chunk(chunk: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    from generator.validation import validate_file
-
-    return [
-        result_to_plain(validate_file(Path(path), display, PurePosixPath(relative)))
-        for path, display, relative in chunk
-    ]

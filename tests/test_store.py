@@ -12,8 +12,9 @@ from conftest import FIXED_TODAY, REPO, event_yaml
 from generator import validation as validation_module
 from generator.cache import default_cache_dir
 from generator.models import Actor, Place, Tag
-from generator.store import PARALLEL_THRESHOLD, load_timeline
+from generator.store import load_timeline
 from generator.validation import validate_file
+from generator.workers import PARALLEL_THRESHOLD
 
 VALID_ORDER = [
     "2021-north-korea-supplies-munitions",
