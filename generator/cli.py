@@ -838,13 +838,19 @@ def _mkdocs_build(arguments: list[str]) -> None:
 def serve(config_file: Path, dev_addr: str, strict: bool) -> None:
     """Preview the website, rebuilding when an event, a page or the config changes.
 
+    After an edit of an event only the pages that show it are rendered again (its page, its
+    neighbours and related events, its periods, actors, places and tags, the home page); the
+    data downloads follow a few seconds later. Editing anything else renders every page.
+
     Example:
 
         timeline serve
 
         timeline serve --dev-addr 0.0.0.0:8080
     """
-    arguments = ["serve", "--config-file", str(config_file), "--dev-addr", dev_addr]
+    # --dirty: mkdocs renders only what `is_modified()`; the timeline plugin decides what that
+    # is (generator/plugin_serve.py), so these builds are as complete as a clean one.
+    arguments = ["serve", "--dirty", "--config-file", str(config_file), "--dev-addr", dev_addr]
     if strict:
         arguments.append("--strict")
     _mkdocs(*arguments)

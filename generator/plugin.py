@@ -45,9 +45,17 @@ from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
 from generator.plugin_files import changes_feed_file, data_files, explorer_assets, page_feeds
+from generator.plugin_serve import (
+    DirtyWarningFilter,
+    IncrementalServe,
+    PageFile,
+    carry_search_entries,
+    force_modified,
+    input_stamps,
+)
 from generator.prerender import Prerenderer
 from generator.render import Href, relative_url, render_page, split_search_text
-from generator.store import Timeline, load_timeline
+from generator.store import LoadReport, Timeline, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
 
 log = logging.getLogger("mkdocs.plugins.timeline")
@@ -81,11 +89,19 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.markdown_loaded: set[str] = set()
         self.prerenderer = Prerenderer()
         self.theme_memo = ThemeMemo()
+        #: `mkdocs serve --dirty` (what `timeline serve` runs): rebuild what an edit changed.
+        self.serve: IncrementalServe | None = None
+        self.timeline: Timeline | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
         write in place. (This hook also keeps the plugin object across serve rebuilds.)"""
         self.in_place = command == "serve" or dirty
+        self.serve = IncrementalServe() if command == "serve" and dirty else None
+        if self.serve is not None:
+            logger = logging.getLogger("mkdocs.commands.build")
+            if not any(isinstance(known, DirtyWarningFilter) for known in logger.filters):
+                logger.addFilter(DirtyWarningFilter())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Find the store, add our theme layer and stylesheet, and watch the events."""
@@ -110,23 +126,41 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Load and check the store once, then add one generated file per page."""
         if not self.config.enabled or self.events_root is None:
             return files
-        timeline = self._load()
+        report = self._load()
+        timeline = self.timeline = report.timeline
         history = self._history(config)
-        if self.config.cache:
+        serve = self.serve
+        if self.config.cache and (serve is None or serve.previous is None):
             self.markdown_loaded = load_rendered(default_cache_dir())
+        changes_feed = history is not None and self.config.downloads
+        if serve is not None:
+            self.site = serve.site(
+                report,
+                input_stamps(files, config.config_file_path),
+                tuple(sorted(self.config.items())),
+                history,
+                latest_count=self.config.latest_count,
+                changes_feed=changes_feed,
+            )
+        else:
+            self.site = build_site(
+                timeline,
+                latest_count=self.config.latest_count,
+                history=history,
+                changes_feed=changes_feed,
+            )
         self.markdown_texts = _markdown_texts(timeline)
-        self.site = build_site(
-            timeline,
-            latest_count=self.config.latest_count,
-            history=history,
-            changes_feed=history is not None and self.config.downloads,
-        )
         # The timeline and its pages live until the end of the build: move them out of the
         # cyclic garbage collector's sight, or each full collection while pages render walks
         # millions of objects that cannot be garbage (10,000 events: ~6 s of a build). Undone
         # when the build ends (`_end_build`).
         gc.freeze()
-        self.home_is_written = files.get_file_from_path("index.md") is not None
+        home = files.get_file_from_path("index.md")
+        self.home_is_written = home is not None
+        if serve is not None and not serve.incremental:
+            force_modified(files)
+        elif serve is not None and home is not None and serve.home_changed:
+            force_modified(Files([home]))
         generated = list(self.site.pages)
         if not self.home_is_written:
             generated.append(self.site.home)
@@ -139,8 +173,14 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             files.append(self._file(page, config))
             self.pages[page.src_uri] = page
         self._render_ahead(files, config)
-        if self.config.downloads:
-            for file in data_files(timeline, config):
+        if self.config.downloads and serve is not None and serve.incremental and serve.data_uris:
+            for kept in serve.kept_data_files(config):  # rewritten after the build
+                files.append(kept)
+        elif self.config.downloads:
+            written = data_files(timeline, config)
+            if serve is not None:
+                serve.remember_data([file.src_uri for file in written])
+            for file in written:
                 if files.get_file_from_path(file.src_uri) is not None:
                     raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")
                 files.append(file)
@@ -150,6 +190,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             if files.get_file_from_path(file.src_uri) is not None:
                 raise PluginError(f"timeline: docs/{file.src_uri} would hide an explorer asset")
             files.append(file)
+        if serve is not None and serve.incremental:
+            carry_search_entries(config, files)
         return files
 
     def on_page_markdown(
@@ -204,6 +246,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self, context: dict[str, Any], *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         """Let search index only the head of a generated page (`render.split_search_text`)."""
+        if self.serve is not None:
+            self.serve.rendered.add(page.url)
         if page.file.src_uri not in self.pages or page.content is None:
             return context
         text, full = split_search_text(page.content)
@@ -265,9 +309,11 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Put the finished site in place, unless strict mode is about to fail the build."""
         output, self.output = self.output, None
+        if self.serve is not None:
+            self._finish_serve_build(config)
         self._end_build()
-        if self.config.cache:
-            save_rendered(default_cache_dir(), self.markdown_texts, self.markdown_loaded)
+        if self.config.cache and not (self.serve is not None and self.serve.incremental):
+            self._save_rendered()
         if output is None:
             return
         config.site_dir = self.site_dir  # for what runs next (`mkdocs gh-deploy`)
@@ -280,6 +326,27 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             output.discard()
             raise PluginError(f"timeline: {error}") from None
 
+    def _finish_serve_build(self, config: MkDocsConfig) -> None:
+        """Remove pages gone and start rewriting the downloads (`plugin_serve`)."""
+        assert self.serve is not None
+        self.serve.writing = False
+        self.serve.remove_pages_gone(config)
+        if self.serve.incremental and self.config.downloads and self.timeline is not None:
+            self.serve.write_data_later(self.timeline, config)
+
+    def on_shutdown(self) -> None:
+        """The end of `mkdocs serve` or `build`: stop a download writer, keep the rendered
+        Markdown, and forget the session (mkdocs keeps this object for the next one)."""
+        if self.serve is not None:
+            self.serve.stop_writer()
+            if self.config.cache and self.markdown_texts:
+                self._save_rendered()
+        self.serve, self.in_place = None, False
+
+    def _save_rendered(self) -> None:
+        if save_rendered(default_cache_dir(), self.markdown_texts, self.markdown_loaded):
+            self.markdown_loaded = set(self.markdown_texts)
+
     @event_priority(-100)  # last, because it may raise
     def on_build_error(self, *, error: Exception) -> None:
         """Drop the unfinished site; turn a failed write (disk full, read-only) into one line.
@@ -290,6 +357,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """
         output, self.output = self.output, None
         self._end_build()
+        if self.serve is not None:
+            self.serve.build_failed()
         if output is not None:
             output.discard()
         what = output.describe(error) if output else describe_failure(error)
@@ -303,7 +372,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.prerenderer.discard()
         gc.unfreeze()
 
-    def _load(self) -> Timeline:
+    def _load(self) -> LoadReport:
         assert self.events_root is not None
         if not self.events_root.is_dir():
             raise PluginError(
@@ -321,7 +390,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(_invalid_store(errors, report.files_checked))
         for problem in report.problems:
             log.info(problem.as_text())
-        return report.timeline
+        return report
 
     def _history(self, config: MkDocsConfig) -> StoreHistory | None:
         """The store's git history (one pass per build), or None with `history: false`."""
@@ -339,7 +408,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
 
     def _file(self, page: Page, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+        file = PageFile.generated(config, page.src_uri, content="", inclusion=inclusion)
+        assert isinstance(file, PageFile)
+        if self.serve is not None:
+            is_home = page is self.site.home if self.site is not None else False
+            file.modified = (
+                self.serve.home_changed if is_home else self.serve.is_changed(page.src_uri)
+            )
         # mkdocs joins repo_url, edit_uri (pointing at docs/) and this path: a path relative
         # to the docs folder reaches the YAML file wherever the store sits in the repository.
         file.edit_uri = (

@@ -1,0 +1,289 @@
+"""`timeline serve` after an edit: rebuild only the pages that depend on what changed.
+
+`timeline serve` runs `mkdocs serve --dirty`: mkdocs then renders and writes only the files
+whose `is_modified()` is true, and Material's search plugin keeps its index between builds.
+What is modified is decided here, not by mkdocs' file times:
+
+* the events whose files changed (by size and modification time, as the validation cache
+  sees them) and the pages that can show them (`pages.incremental`); the previous build's
+  records are reused for every other file, so their models are not built again;
+* everything, when anything else changed: a hand-written page, the theme, mkdocs.yml, the
+  registries or the git history (the navigation and every page may differ then);
+* the data downloads and feeds (seconds of work at 10,000 events) are written again by a
+  forked child after the pages are served; until it is done the previous ones stay.
+
+Pages that disappeared are deleted from the served folder, and the search index starts from
+the previous entries of every page not rendered again (Material's own merge handles one page).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from generator.exports import resolve_generated_at, write_site_data
+from generator.history import StoreHistory
+from generator.pages import Site, build_site
+from generator.pages.incremental import SiteUpdate, reuse_records, update_site
+from generator.store import LoadReport, Timeline
+
+#: What mkdocs logs at every dirty build; our builds are not inaccurate, so it is dropped.
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+Stamps = dict[str, "tuple[int, int] | None"]
+
+
+class PageFile(File):
+    """A generated file whose `is_modified()` is what the incremental build decided."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+class KeptFile(File):
+    """A file of the served site that this build leaves as it is (a download being rewritten
+    in the background): mkdocs knows it exists, for links, and does not copy it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+@dataclass
+class Previous:
+    """What one serve build leaves for the next."""
+
+    site: Site
+    timeline: Timeline
+    stamps: Stamps
+    inputs: dict[str, int]
+    options: tuple[Any, ...]
+    history: StoreHistory | None
+    data_uris: list[str] = field(default_factory=list)
+
+
+class IncrementalServe:
+    """The state of `mkdocs serve --dirty` between builds, and its decisions."""
+
+    def __init__(self) -> None:
+        self.previous: Previous | None = None
+        self.update: SiteUpdate | None = None
+        self.rendered: set[str] = set()
+        self.writer: int | None = None
+        #: Between `site` and the end of the build: the served folder is being rewritten.
+        self.writing = False
+
+    def site(
+        self,
+        report: LoadReport,
+        inputs: dict[str, int],
+        options: tuple[Any, ...],
+        history: StoreHistory | None,
+        *,
+        latest_count: int,
+        changes_feed: bool,
+    ) -> Site:
+        """The site of this build: updated from the previous one where only events changed."""
+        self.rendered = set()
+        stamps: Stamps = {item.display: item.stamp for item in report.found}
+        timeline = report.timeline
+        previous, self.previous, self.update = self.previous, None, None
+        if (
+            previous is not None
+            and previous.inputs == inputs
+            and previous.options == options
+            and previous.history == history
+        ):
+            unchanged = _unchanged(previous.stamps, stamps)
+            changed = reuse_records(previous.timeline, timeline, unchanged)
+            self.update = update_site(
+                previous.site,
+                previous.timeline,
+                timeline,
+                changed,
+                latest_count=latest_count,
+                history=history,
+                changes_feed=changes_feed,
+            )
+        site = (
+            self.update.site
+            if self.update is not None
+            else build_site(
+                timeline, latest_count=latest_count, history=history, changes_feed=changes_feed
+            )
+        )
+        self.previous = Previous(site, timeline, stamps, inputs, options, history)
+        self.writing = True
+        if previous is not None and self.update is not None:
+            self.previous.data_uris = previous.data_uris
+        return site
+
+    @property
+    def incremental(self) -> bool:
+        """Whether this build renders only what changed (else it renders everything)."""
+        return self.update is not None
+
+    def is_changed(self, src_uri: str) -> bool:
+        return self.update is None or src_uri in self.update.changed
+
+    @property
+    def home_changed(self) -> bool:
+        return self.update is None or self.update.home_changed
+
+    @property
+    def data_uris(self) -> list[str]:
+        """The downloads of the last build that wrote them (kept while only events change)."""
+        return self.previous.data_uris if self.previous is not None else []
+
+    def remember_data(self, uris: list[str]) -> None:
+        if self.previous is not None:
+            self.previous.data_uris = uris
+
+    def kept_data_files(self, config: MkDocsConfig) -> list[File]:
+        """The previous build's downloads, as files this build leaves in place."""
+        return [KeptFile.generated(config, uri, content=b"") for uri in self.data_uris]
+
+    def remove_pages_gone(self, config: MkDocsConfig) -> None:
+        """Delete the output of pages the previous build had and this one has not."""
+        if self.update is None:
+            return
+        for src_uri in sorted(self.update.removed):
+            output = Path(File.generated(config, src_uri, content="").abs_dest_path)
+            output.unlink(missing_ok=True)
+            if output.parent != Path(config.site_dir):
+                with contextlib.suppress(OSError):
+                    output.parent.rmdir()  # only when empty
+
+    def build_failed(self) -> None:
+        """A build failed: if it had begun to write, what is served is unknown, and the next
+        build renders everything; if the store was invalid, nothing was written."""
+        if self.writing:
+            self.previous = None
+        self.writing = False
+
+    def write_data_later(self, timeline: Timeline, config: MkDocsConfig) -> None:
+        """Fork a child that writes the downloads into the served folder, one file at a time
+        replaced atomically; the next build stops it if it is still at work."""
+        self.stop_writer()
+        if not hasattr(os, "fork"):
+            return
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
+            _write_data_and_exit(timeline, config)
+        self.writer = child
+
+    def stop_writer(self) -> None:
+        """Stop a background writer still at work, and reap one that finished."""
+        if self.writer is None:
+            return
+        try:
+            done, _status = os.waitpid(self.writer, os.WNOHANG)
+            if done == 0:
+                os.kill(self.writer, signal.SIGKILL)
+                os.waitpid(self.writer, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        self.writer = None
+
+
+def input_stamps(files: Iterable[File], config_file: str | None) -> dict[str, int]:
+    """Modification times of everything but the events a page can depend on: hand-written
+    pages, theme files and mkdocs.yml."""
+    stamps: dict[str, int] = {}
+    for file in files:
+        if file.abs_src_path:
+            try:
+                stamps[file.abs_src_path] = os.stat(file.abs_src_path).st_mtime_ns
+            except OSError:
+                stamps[file.abs_src_path] = -1
+    if config_file:
+        try:
+            stamps[config_file] = os.stat(config_file).st_mtime_ns
+        except OSError:
+            stamps[config_file] = -1
+    return stamps
+
+
+def force_modified(files: Files) -> None:
+    """Make mkdocs render every hand-written page again (a dirty build skips the unedited)."""
+    for file in files:
+        if not isinstance(file, PageFile | KeptFile):
+            file.is_modified = _always  # type: ignore[method-assign]
+
+
+def carry_search_entries(config: MkDocsConfig, files: Files) -> None:
+    """Start this build's search index with the previous build's entries of every page it
+    will not render (Material's own merge assumes one page per build).
+
+    Called once the files are final: entries of pages rendered again and of pages gone are
+    dropped, the rendered pages add theirs as usual.
+    """
+    kept = {file.url for file in files.documentation_pages() if not file.is_modified()}
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        previous = getattr(plugin, "search_index_prev", None)
+        if (
+            index is None
+            or previous is None
+            or not isinstance(getattr(index, "entries", None), list)
+        ):
+            continue
+        index.entries = [
+            entry
+            for entry in previous.entries
+            if str(entry.get("location", "")).split("#", 1)[0] in kept
+        ]
+        plugin.search_index_prev = None  # nothing more to merge with
+
+
+class DirtyWarningFilter(logging.Filter):
+    """Drops mkdocs' warning that dirty builds may be inaccurate (see the module docstring)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(DIRTY_WARNING)
+
+
+def _unchanged(before: Stamps, after: Stamps) -> set[str]:
+    return {
+        name for name, stamp in after.items() if stamp is not None and before.get(name) == stamp
+    }
+
+
+def _always() -> bool:
+    return True
+
+
+def _write_data_and_exit(timeline: Timeline, config: MkDocsConfig) -> None:
+    """The child: write into a private folder of the site, move each file into place."""
+    status = 1
+    site = Path(config.site_dir)
+    folder = site / f".timeline-data-{os.getpid()}"
+    try:
+        written = write_site_data(
+            timeline,
+            folder,
+            config.site_url or None,
+            resolve_generated_at(),
+            site_name=config.site_name,
+        )
+        for path in written:
+            target = site / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        status = 0
+    except BaseException:  # noqa: S110 - the next build writes them again
+        pass
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(status)

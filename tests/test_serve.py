@@ -1,0 +1,205 @@
+"""`timeline serve` after an edit: only dependent pages are rendered, and the site served is the
+site a clean build makes of the edited store (`generator/plugin_serve.py`).
+
+The builds run in this process the way `mkdocs serve --dirty` runs them: one `on_startup`,
+then a fresh configuration and a dirty build per change, with the same plugin objects.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO
+from mkdocs.commands import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.utils.yaml import yaml_load
+
+STORE = REPO / "tests" / "fixtures" / "site"
+SERVE_URL = "http://127.0.0.1:8000/"
+EDITED = "2024-11-17-strikes-authorised"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The repository's site configuration on a copy of the fixture store."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+    shutil.copytree(STORE, tmp_path / "events")
+    with (REPO / "mkdocs.yml").open("rb") as handle:
+        config = yaml_load(handle)
+    config["docs_dir"] = str(REPO / "docs")
+    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    config["plugins"] = [
+        {"timeline": {**(entry["timeline"] or {}), "events_dir": "events"}}
+        if isinstance(entry, dict) and "timeline" in entry
+        else entry
+        for entry in config["plugins"]
+    ]
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+class Server:
+    """What `mkdocs serve` does around its builds, without the HTTP server."""
+
+    def __init__(self, project: Path, site: Path, *, dirty: bool) -> None:
+        self.project, self.site, self.dirty = project, site, dirty
+        self.config = self._config()
+        self.config.plugins.on_startup(command="serve", dirty=dirty)
+
+    def _config(self) -> MkDocsConfig:
+        config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        return config
+
+    def build(self) -> None:
+        """One rebuild: a fresh configuration (the plugin objects persist), as serve does."""
+        self.config = self._config()
+        build.build(self.config, serve_url=SERVE_URL, dirty=self.dirty)
+
+    @property
+    def plugin(self):
+        return self.config.plugins["timeline"]
+
+    def wait_for_downloads(self) -> None:
+        writer = self.plugin.serve.writer
+        if writer is not None:
+            _pid, status = os.waitpid(writer, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+            self.plugin.serve.writer = None
+
+    def stop(self) -> None:
+        self.config.plugins.on_shutdown()
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[Server]:
+    server = Server(project, project / "served", dirty=True)
+    try:
+        server.build()
+        yield server
+    finally:
+        server.stop()
+
+
+def _clean_build(project: Path) -> dict[str, bytes]:
+    """A full build of the store as it is now, the way plain `mkdocs serve` builds."""
+    clean = Server(project, project / "clean", dirty=False)
+    try:
+        clean.build()
+    finally:
+        clean.stop()
+    return _files(project / "clean")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        if name.endswith(".gz"):
+            data = gzip.decompress(data)  # the gzip header holds the time it was written
+        if name == "search/search_index.json":
+            index = json.loads(data)
+            index["docs"].sort(key=lambda entry: json.dumps(entry, sort_keys=True))
+            data = json.dumps(index, sort_keys=True).encode()
+        files[name] = data
+    return files
+
+
+def _edit_title(project: Path, event_id: str, title: str) -> None:
+    path = project / "events" / event_id[:4] / f"{event_id}.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = [f"title: {title}" if line.startswith("title:") else line for line in text.split("\n")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _assert_same_as_clean_build(server: Server) -> None:
+    """The served site equals a clean build's (which, in this process, takes over the same
+    plugin objects: the served files are read first)."""
+    server.wait_for_downloads()
+    served = _files(server.site)
+    clean = _clean_build(server.project)
+    assert sorted(served) == sorted(clean)
+    assert [name for name in served if served[name] != clean[name]] == []
+
+
+def test_an_edit_renders_only_the_pages_that_show_the_event(server):
+    rendered_first = set(server.plugin.serve.rendered)
+    _edit_title(server.project, EDITED, "Strikes into Russia authorised, edited")
+    server.build()
+    rendered = server.plugin.serve.rendered
+    assert server.plugin.serve.incremental
+    assert f"events/{EDITED}/" in rendered
+    assert "chronology/2024/11/" in rendered
+    assert "chronology/2024/11/newest-first/" in rendered
+    assert "" in rendered  # the home page lists the latest events
+    assert "actors/ukraine/" in rendered
+    assert "places/kursk-oblast/" in rendered
+    assert "tags/long-range-strikes/" in rendered
+    assert "events/2024-10-28-fighting/" in rendered  # "Responses" lists it
+    assert "events/2021-supplies-begin/" not in rendered  # shows nothing of it
+    assert "chronology/2021/" not in rendered
+    assert "about/" not in rendered  # a hand-written page
+    assert len(rendered) < len(rendered_first) // 2
+    page = (server.site / "events" / EDITED / "index.html").read_text(encoding="utf-8")
+    assert "Strikes into Russia authorised, edited" in page
+    _assert_same_as_clean_build(server)
+
+
+def test_a_deleted_and_an_added_event(server):
+    (server.project / "events" / "2021" / "2021-supplies-begin.yaml").unlink()
+    added = server.project / "events" / "2024" / "2024-12-02-supplies-resume.yaml"
+    added.write_text(
+        "title: Supplies resume\ndate: 2024-12-02\nstatus: reported\n"
+        "summary: Deliveries *resumed*.\nactors: [russia]\n"
+        "sources:\n  - publisher: Example Archive\n    kind: print\n",
+        encoding="utf-8",
+    )
+    server.build()
+    assert server.plugin.serve.incremental
+    assert not (server.site / "events" / "2021-supplies-begin").exists()
+    assert (server.site / "events" / "2024-12-02-supplies-resume" / "index.html").is_file()
+    _assert_same_as_clean_build(server)
+
+
+def test_nothing_changed_renders_no_generated_page(server):
+    server.build()
+    assert server.plugin.serve.incremental
+    generated = set(server.plugin.pages)
+    assert {url for url in server.plugin.serve.rendered if f"{url}index.md" in generated} == set()
+
+
+def test_a_changed_hand_written_page_renders_everything(server, project):
+    everything = len(server.plugin.serve.rendered)
+    os.utime(project / "mkdocs.yml")  # as an edit of the configuration would
+    server.build()
+    assert not server.plugin.serve.incremental
+    assert len(server.plugin.serve.rendered) == everything
+
+
+def test_an_invalid_edit_keeps_the_site_and_the_next_fix_rebuilds(server, caplog):
+    path = server.project / "events" / EDITED[:4] / f"{EDITED}.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("status:", "status: [", 1), encoding="utf-8")
+    with pytest.raises(Abort):
+        server.build()
+    assert "the events are not valid" in caplog.text
+    path.write_text(good, encoding="utf-8")
+    _edit_title(server.project, EDITED, "Fixed again")
+    server.build()
+    assert server.plugin.serve.incremental  # the failed build wrote nothing
+    page = (server.site / "events" / EDITED / "index.html").read_text(encoding="utf-8")
+    assert "Fixed again" in page
+    _assert_same_as_clean_build(server)
