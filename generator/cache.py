@@ -5,10 +5,13 @@ in the user's cache folder rather than the repository, so a pull request cannot 
 that declares its own broken files valid. An entry is reused only when the file's size and
 nanosecond modification time are unchanged and the generator's own code is the same.
 
-Each row keeps two JSON documents: the small "check" part that validation needs (id, date,
-title, references, problems), read for every file in one query, and the full event data,
-fetched only when something (the site build) asks for it. Only changed rows are written, so
-one edited file in 10,000 costs one row, not a rewrite of the whole cache.
+Each file has two JSON documents: the small "check" part that validation needs (id, date,
+title, references, problems) in `results`, read for every file in one query, and the full
+event data in `event_data`, fetched only when something (the site build) asks for it. Only
+changed rows are written, so one edited file in 10,000 costs one row, not a rewrite of the
+whole cache. The stamps are read first, from an index that holds them (a few hundred KB for
+10,000 files): they say what must be validated again, which can start before the check rows
+are read (`store.first_pass`).
 
 The check part is a positional JSON array (`_row_of`), not the keyed `result_to_plain` form:
 every cached run decodes 10,000 of them, and the keys and the repeated file name were half of
@@ -86,7 +89,8 @@ class ResultCache:
 
     location: Path | None
     fingerprint: str
-    stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    _rows: dict[str, tuple[Stamp, str]] | None = None
     _pending: dict[str, tuple[Stamp, str, str | None]] = field(default_factory=dict)
     _stale: set[str] = field(default_factory=set)
 
@@ -102,24 +106,26 @@ class ResultCache:
             return cache
         try:
             with closing(_connect(location)) as db:
-                stored = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-                if stored and stored[0] == fingerprint:
-                    rows = db.execute("SELECT name, size, mtime, checks FROM files")
-                    cache.stamps = {
-                        name: ((size, mtime), checks) for name, size, mtime, checks in rows
-                    }
+                if _stored_fingerprint(db) == fingerprint:
+                    rows = db.execute("SELECT name, size, mtime FROM results")
+                    cache.stamps = {name: (size, mtime) for name, size, mtime in rows}
         except (OSError, sqlite3.Error):
             cache.stamps = {}  # no cache, or an unreadable one: start afresh
         return cache
 
     def answers(self, name: str, stamp: Stamp) -> bool:
         """Whether a result is cached for this file as it is now (`get` may still fail)."""
-        entry = self.stamps.get(name)
-        return entry is not None and entry[0] == stamp and self.location is not None
+        return self.location is not None and self.stamps.get(name) == stamp
 
     def get(self, name: str, stamp: Stamp) -> FileResult | None:
-        entry = self.stamps.get(name)
-        if entry is None or entry[0] != stamp or self.location is None:
+        """The cached result for the file as it is now, or None (validate it again)."""
+        if self.location is None or self.stamps.get(name) != stamp:
+            return None
+        if self._rows is None:
+            self._rows = _read_rows(self.location, self.fingerprint)
+        entry = self._rows.get(name)
+        # The row's own stamp decides: another process may have rewritten it since `open`.
+        if entry is None or entry[0] != stamp:
             return None
         try:
             return _result_of_row(json.loads(entry[1]), _Fetcher(self.location, name))
@@ -141,19 +147,26 @@ class ResultCache:
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
             with closing(_connect(self.location)) as db, db:
-                stored = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-                if not stored or stored[0] != self.fingerprint:
-                    db.execute("DELETE FROM files")
+                if _stored_fingerprint(db) != self.fingerprint:
+                    db.execute("DELETE FROM results")
+                    db.execute("DELETE FROM event_data")
+                    db.execute("DROP TABLE IF EXISTS files")  # the layout before 7 December
                     db.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,)
                     )
-                db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in self._stale])
+                stale = [(name,) for name in self._stale]
+                db.executemany("DELETE FROM results WHERE name = ?", stale)
+                db.executemany("DELETE FROM event_data WHERE name = ?", stale)
                 db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
                     [
-                        (name, stamp[0], stamp[1], checks, data)
-                        for name, (stamp, checks, data) in self._pending.items()
+                        (name, stamp[0], stamp[1], checks)
+                        for name, (stamp, checks, _data) in self._pending.items()
                     ],
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO event_data VALUES (?, ?)",
+                    [(name, data) for name, (_stamp, _checks, data) in self._pending.items()],
                 )
         except (OSError, sqlite3.Error):
             return
@@ -166,10 +179,31 @@ def _connect(location: Path) -> sqlite3.Connection:
     db = sqlite3.connect(location, timeout=5)
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute(
-        "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
-        " checks TEXT, data TEXT)"
+        "CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+        " checks TEXT)"
     )
+    # Holds every stamp: reading them needs only this index, not the rows' pages.
+    db.execute("CREATE INDEX IF NOT EXISTS results_stamps ON results (name, size, mtime)")
+    db.execute("CREATE TABLE IF NOT EXISTS event_data (name TEXT PRIMARY KEY, data TEXT)")
     return db
+
+
+def _stored_fingerprint(db: sqlite3.Connection) -> str | None:
+    stored = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    return None if stored is None else str(stored[0])
+
+
+def _read_rows(location: Path, fingerprint: str) -> dict[str, tuple[Stamp, str]]:
+    """Every check row with its stamp, in one query; nothing if the code changed meanwhile."""
+    try:
+        with closing(_connect(location)) as db, db:
+            db.execute("BEGIN")  # one read transaction: the fingerprint and rows of one moment
+            if _stored_fingerprint(db) != fingerprint:
+                return {}
+            rows = db.execute("SELECT name, size, mtime, checks FROM results")
+            return {name: ((size, mtime), checks) for name, size, mtime, checks in rows}
+    except (OSError, sqlite3.Error):
+        return {}
 
 
 @lru_cache(maxsize=4)
@@ -188,7 +222,7 @@ class _Fetcher:
     def __call__(self) -> dict[str, Any]:
         row = (
             _reader(self.location)
-            .execute("SELECT data FROM files WHERE name = ?", (self.name,))
+            .execute("SELECT data FROM event_data WHERE name = ?", (self.name,))
             .fetchone()
         )
         if row is None or row[0] is None:

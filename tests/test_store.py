@@ -254,7 +254,7 @@ def test_a_planted_cache_from_other_code_is_not_trusted(store: Path, calls: list
     with sqlite3.connect(location) as db:
         db.execute("UPDATE meta SET value = 'another-version' WHERE key = 'fingerprint'")
         db.execute(
-            "UPDATE files SET size = ?, mtime = ? WHERE name = ?",
+            "UPDATE results SET size = ?, mtime = ? WHERE name = ?",
             (stat.st_size, stat.st_mtime_ns, "2024/2024-11-18-putin-warns-nato.yaml"),
         )
     db.close()
@@ -262,6 +262,53 @@ def test_a_planted_cache_from_other_code_is_not_trusted(store: Path, calls: list
     report = _load(store)
     assert len(calls) == 11
     assert [p.kind for p in report.problems] == ["not_allowed"]
+
+
+def test_a_cache_in_the_earlier_layout_is_replaced(store: Path, calls: list[str]) -> None:
+    """Before 7 December a cache kept one `files` table; its rows are never read."""
+    _load(store)
+    [location] = _cache_files()
+    location.unlink()
+    with sqlite3.connect(location) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('fingerprint', 'an-earlier-version')")
+        db.execute(
+            "CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+            " checks TEXT, data TEXT)"
+        )
+    db.close()
+    calls.clear()
+    assert _load(store).problems == []
+    assert len(calls) == 11
+    calls.clear()
+    assert _load(store).problems == []
+    assert calls == []
+    with sqlite3.connect(location) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert "files" not in tables
+
+
+def test_a_row_rewritten_after_the_stamps_were_read_is_not_trusted(
+    store: Path, calls: list[str]
+) -> None:
+    """The stamps say what to validate; the row read later must still carry the same stamp."""
+    from generator.cache import ResultCache
+    from generator.files import discover
+    from generator.store import first_pass
+
+    _load(store)
+    found, _ = discover(store)
+    cache = ResultCache.open(store, default_cache_dir())
+    [location] = _cache_files()
+    name = "2024/2024-11-18-putin-warns-nato.yaml"
+    with sqlite3.connect(location) as db:  # another process, between reading stamps and rows
+        db.execute("UPDATE results SET mtime = mtime + 1 WHERE name = ?", (name,))
+    db.close()
+    calls.clear()
+    results = first_pass(found, cache, jobs=1)
+    assert calls == [f"events/{name}"]
+    assert all(result.problems == [] for result in results)
 
 
 def test_the_cache_lives_outside_the_repository_and_the_store(
