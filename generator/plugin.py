@@ -142,6 +142,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 latest_count=self.config.latest_count,
                 changes_feed=changes_feed,
             )
+            log.info(f"timeline: {serve.describe()}")
         else:
             self.site = build_site(
                 timeline,
@@ -164,13 +165,14 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         generated = list(self.site.pages)
         if not self.home_is_written:
             generated.append(self.site.home)
+        hand_written = set(files.src_uris)  # once: the property is rebuilt after an append
         for page in generated:
-            if files.get_file_from_path(page.src_uri) is not None:
+            if page.src_uri in hand_written:
                 raise PluginError(
                     f"timeline: docs/{page.src_uri} would hide the generated page "
                     f"{page.url!r}; rename or remove the hand-written file"
                 )
-            files.append(self._file(page, config))
+            files.append(self._page_file(page, config))
             self.pages[page.src_uri] = page
         self._render_ahead(files, config)
         if self.config.downloads and serve is not None and serve.incremental and serve.data_uris:
@@ -219,6 +221,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             raise PluginError("timeline: the site needs the Material theme (theme: name: material)")
         self.theme_memo.clear()
         install(env, self.theme_memo, Path(get_theme_dir(config.theme.name)))
+        if self.serve is not None:
+            env.bytecode_cache = self.serve.templates  # each rebuild makes a new environment
         return env
 
     def on_page_content(
@@ -330,6 +334,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Remove pages gone and start rewriting the downloads (`plugin_serve`)."""
         assert self.serve is not None
         self.serve.writing = False
+        self.serve.drop_rendered_html()
         self.serve.remove_pages_gone(config)
         if self.serve.incremental and self.config.downloads and self.timeline is not None:
             self.serve.write_data_later(self.timeline, config)
@@ -406,15 +411,23 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             log.info(f"timeline: {history.note}")
         return history
 
-    def _file(self, page: Page, config: MkDocsConfig) -> File:
+    def _page_file(self, page: Page, config: MkDocsConfig) -> File:
+        """The generated file of a page; while serving, the previous build's when the page
+        did not change (with its mkdocs page: making 10,000 of them costs about a second)."""
+        if self.serve is None:
+            return self._file(page, config)
+        is_home = self.site is not None and page is self.site.home
+        modified = self.serve.home_changed if is_home else self.serve.is_changed(page.src_uri)
+        kept = None if modified else self.serve.kept_page_file(page.src_uri)
+        file = kept or self._file(page, config)
+        file.modified = modified
+        self.serve.page_files[page.src_uri] = file
+        return file
+
+    def _file(self, page: Page, config: MkDocsConfig) -> PageFile:
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         file = PageFile.generated(config, page.src_uri, content="", inclusion=inclusion)
         assert isinstance(file, PageFile)
-        if self.serve is not None:
-            is_home = page is self.site.home if self.site is not None else False
-            file.modified = (
-                self.serve.home_changed if is_home else self.serve.is_changed(page.src_uri)
-            )
         # mkdocs joins repo_url, edit_uri (pointing at docs/) and this path: a path relative
         # to the docs folder reaches the YAML file wherever the store sits in the repository.
         file.edit_uri = (

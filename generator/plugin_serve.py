@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
@@ -80,9 +81,14 @@ class IncrementalServe:
         self.previous: Previous | None = None
         self.update: SiteUpdate | None = None
         self.rendered: set[str] = set()
+        self.changed_events: set[str] = set()
         self.writer: int | None = None
         #: Between `site` and the end of the build: the served folder is being rewritten.
         self.writing = False
+        #: The generated pages' files of the last build, reused for pages that did not change.
+        self.page_files: dict[str, PageFile] = {}
+        self.previous_files: dict[str, PageFile] = {}
+        self.templates = TemplateCache()
 
     def site(
         self,
@@ -96,6 +102,7 @@ class IncrementalServe:
     ) -> Site:
         """The site of this build: updated from the previous one where only events changed."""
         self.rendered = set()
+        previous_files, self.page_files = self.page_files, {}
         stamps: Stamps = {item.display: item.stamp for item in report.found}
         timeline = report.timeline
         previous, self.previous, self.update = self.previous, None, None
@@ -106,12 +113,12 @@ class IncrementalServe:
             and previous.history == history
         ):
             unchanged = _unchanged(previous.stamps, stamps)
-            changed = reuse_records(previous.timeline, timeline, unchanged)
+            self.changed_events = reuse_records(previous.timeline, timeline, unchanged)
             self.update = update_site(
                 previous.site,
                 previous.timeline,
                 timeline,
-                changed,
+                self.changed_events,
                 latest_count=latest_count,
                 history=history,
                 changes_feed=changes_feed,
@@ -124,10 +131,23 @@ class IncrementalServe:
             )
         )
         self.previous = Previous(site, timeline, stamps, inputs, options, history)
+        self.previous_files = previous_files if self.update is not None else {}
         self.writing = True
         if previous is not None and self.update is not None:
             self.previous.data_uris = previous.data_uris
         return site
+
+    def describe(self) -> str:
+        """What this build renders, for the serve log."""
+        if self.update is None:
+            return "rendering every page"
+        events = len(self.changed_events)
+        pages = len(self.update.changed) + int(self.update.home_changed)
+        return (
+            f"{events} event{'s' * (events != 1)} changed: rendering {pages} of "
+            f"{len(self.update.site.pages) + 1} generated pages, "
+            f"{len(self.update.removed)} removed"
+        )
 
     @property
     def incremental(self) -> bool:
@@ -165,11 +185,26 @@ class IncrementalServe:
                 with contextlib.suppress(OSError):
                     output.parent.rmdir()  # only when empty
 
+    def kept_page_file(self, src_uri: str) -> PageFile | None:
+        """The last build's file of an unchanged page, with its mkdocs page."""
+        return self.previous_files.get(src_uri)
+
+    def drop_rendered_html(self) -> None:
+        """Let go of the HTML of the pages just rendered: their files are kept for the next
+        build, and the HTML of a whole site would stay in memory with them."""
+        self.previous_files = {}
+        for file in self.page_files.values():
+            if file.page is not None:
+                file.page.content = None
+                file.page.markdown = None
+
     def build_failed(self) -> None:
         """A build failed: if it had begun to write, what is served is unknown, and the next
         build renders everything; if the store was invalid, nothing was written."""
         if self.writing:
             self.previous = None
+            self.page_files = {}
+        self.previous_files = {}
         self.writing = False
 
     def write_data_later(self, timeline: Timeline, config: MkDocsConfig) -> None:
@@ -229,7 +264,7 @@ def carry_search_entries(config: MkDocsConfig, files: Files) -> None:
     Called once the files are final: entries of pages rendered again and of pages gone are
     dropped, the rendered pages add theirs as usual.
     """
-    kept = {file.url for file in files.documentation_pages() if not file.is_modified()}
+    kept = {file.url for file in files if file.is_documentation_page() and not file.is_modified()}
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         previous = getattr(plugin, "search_index_prev", None)
@@ -245,6 +280,22 @@ def carry_search_entries(config: MkDocsConfig, files: Files) -> None:
             if str(entry.get("location", "")).split("#", 1)[0] in kept
         ]
         plugin.search_index_prev = None  # nothing more to merge with
+
+
+class TemplateCache(BytecodeCache):
+    """Compiled Jinja templates kept in memory between serve builds (mkdocs makes a new
+    environment each time, which compiled every template again: ~0.3 s). Jinja checks each
+    template's source against the checksum stored with it, so an edited template compiles."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class DirtyWarningFilter(logging.Filter):
