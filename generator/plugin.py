@@ -53,7 +53,7 @@ from generator.plugin_serve import (
     force_modified,
     input_stamps,
 )
-from generator.prerender import Prerenderer
+from generator.prerender import Prerenderer, render_markdown_ahead
 from generator.render import Href, relative_url, render_page, split_search_text
 from generator.store import LoadReport, Timeline, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
@@ -143,14 +143,17 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 changes_feed=changes_feed,
             )
             log.info(f"timeline: {serve.describe()}")
+            self.markdown_texts = _markdown_texts(timeline)  # after the records are reused
         else:
+            self.markdown_texts = _markdown_texts(timeline)
+            # what the cache lacks (all of it on a fresh machine), on every core
+            render_markdown_ahead(self.markdown_texts, jobs=self.config.jobs or os.cpu_count() or 1)
             self.site = build_site(
                 timeline,
                 latest_count=self.config.latest_count,
                 history=history,
                 changes_feed=changes_feed,
             )
-        self.markdown_texts = _markdown_texts(timeline)
         # The timeline and its pages live until the end of the build: move them out of the
         # cyclic garbage collector's sight, or each full collection while pages render walks
         # millions of objects that cannot be garbage (10,000 events: ~6 s of a build). Undone

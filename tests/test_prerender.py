@@ -61,3 +61,22 @@ def test_discard_stops_the_child_and_removes_its_folder():
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)
     assert not os.path.exists(folder.name)
+
+
+def test_markdown_rendered_ahead_equals_markdown_rendered_here(monkeypatch):
+    from generator import markup
+
+    monkeypatch.setattr(markup, "_RENDERED", {})
+    texts = [f"Text *{n}* with [a link](https://example.org/{n})." for n in range(8)]
+    texts.append('<script>alert(1)</script> and [x](javascript:alert(1))')
+    pids = []
+    original = markup._markdown
+    monkeypatch.setattr(markup, "_markdown", lambda: pids.append(os.getpid()) or original())
+    assert prerender.render_markdown_ahead(texts, jobs=2) == len(texts)
+    ahead = dict(markup.rendered_markdown())
+    assert sorted(ahead) == sorted(texts)
+    assert len(pids) < len(texts)  # the child rendered its half (its calls are not seen here)
+    monkeypatch.setattr(markup, "_RENDERED", {})
+    assert {text: markup.render_markdown(text) for text in texts} == ahead
+    assert "<script" not in "".join(ahead.values())
+    assert prerender.render_markdown_ahead(texts, jobs=2) == 0  # nothing missing any more
