@@ -33,7 +33,13 @@ from typing import Any
 
 from generator.dates import SpanKey
 from generator.diagnostics import Problem
-from generator.records import EventRecord, FileResult, Reference
+from generator.records import (
+    CachedEventRecord,
+    EventRecord,
+    FileResult,
+    link_keys_of,
+    part_of_targets,
+)
 
 _CODE_MODULES = (
     "cache.py",  # the shape of a row
@@ -272,9 +278,12 @@ def _row_of(plain: dict[str, Any]) -> list[Any]:
             record["id"],
             record["title"],
             record["date"],
-            record["references"],
+            # A string inside the row: decoded only when something reads the references.
+            json.dumps(record["references"], ensure_ascii=False),
             record["date_position"],
             record["order"],
+            link_keys_of(record["references"]),
+            part_of_targets(record["references"], record["id"]),
         ],
         plain["registry_name"],
         plain["registry_ids"],
@@ -286,17 +295,25 @@ def _result_of_row(row: list[Any], fetch: _Fetcher) -> FileResult:
     """`_row_of` read back: the one function every cached file goes through, kept lean."""
     file, role, problems, record, registry_name, registry_ids, registry_data = row
     if record is not None:
-        event_id, title, date, references, (line, column), order = record
-        record = EventRecord(
-            event_id,
-            file,
-            title,
-            date,
-            list(map(Reference._make, references)),
-            (line, column),
-            None,
-            fetch,
-            _order_of(order),
+        event_id, title, date, references, (line, column), order, link_keys, part_of = record
+        if not isinstance(references, str) or not isinstance(link_keys, list):
+            raise TypeError("not a cached record")  # get() then validates the file again
+        if not isinstance(part_of, list):
+            raise TypeError("not a cached record")
+        record = CachedEventRecord.cached(
+            {
+                "id": event_id,
+                "file": file,
+                "title": title,
+                "date": date,
+                "date_position": (line, column),
+                "_data": None,
+                "_fetch": fetch,
+                "_order": _order_of(order),
+            },
+            references,
+            link_keys,
+            part_of,
         )
     return FileResult(
         file,

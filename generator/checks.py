@@ -44,15 +44,13 @@ def check_timeline(
     problems: list[Problem] = []
     problems.extend(_unique_ids(records))
     ids = {record.id for record in records} | (known_ids or frozenset())
-    known: dict[str, Set[str]] = {
-        kind: registries.ids.get(name, frozenset()) for kind, name in REGISTRY_OF_KIND.items()
-    }
-    known["event"] = ids
+    known = _known_keys(registries, ids)
     today_key = (today.year, today.month, today.day)
     # Each rule runs in full only for a record a quick look finds suspect: the rules below
     # decide what is reported, these tests only skip the records that cannot fail them.
     for record in records:
-        if _may_be_unresolved(record, known):
+        keys = record.link_keys
+        if not known.issuperset(keys) or f"event\t{record.id}" in keys:
             problems.extend(_unresolved(record, ids, registries))
         if _may_be_in_the_future(record, today_key):
             problems.extend(_in_the_future(record, today))
@@ -104,18 +102,16 @@ def _unresolved(record: EventRecord, ids: set[str], registries: Registries) -> I
             )
 
 
-def _may_be_unresolved(record: EventRecord, known: Mapping[str, Set[str]]) -> bool:
-    """Whether some reference is not to a known id, or is an event pointing at itself.
+def _known_keys(registries: Registries, ids: Set[str]) -> set[str]:
+    """Every `kind<TAB>id` a reference may point at (`EventRecord.link_keys`).
 
-    Indexes the tuple (kind, target) rather than naming its fields: a quarter faster, over
-    the 90,000 references of a 10,000-event store.
+    A record all of whose keys are here, with none to itself, passes `_unresolved`: one
+    C-level subset test per record instead of a loop over its references.
     """
-    own = record.id
-    for ref in record.references:
-        target = ref[1]
-        if target not in known[ref[0]] or target == own:
-            return True
-    return False
+    keys = {f"event\t{event_id}" for event_id in ids}
+    for kind, name in REGISTRY_OF_KIND.items():
+        keys.update(f"{kind}\t{target}" for target in registries.ids.get(name, frozenset()))
+    return keys
 
 
 def _closest(target: str, known: Iterable[str]) -> str:
@@ -162,11 +158,12 @@ def _in_the_future(record: EventRecord, today: dt.date) -> Iterable[Problem]:
 
 def _part_of_cycles(records: list[EventRecord]) -> Iterable[Problem]:
     """`part_of` must form a tree: report each cycle once, at the edge that closes it."""
-    parents: dict[str, list[tuple[str, EventRecord, Reference]]] = defaultdict(list)
+    # (target, record, which of its part_of references): the reference itself is looked up
+    # only to report a cycle, so a cached record's references need not be decoded.
+    parents: dict[str, list[tuple[str, EventRecord, int]]] = defaultdict(list)
     for record in records:
-        for ref in record.references:
-            if ref.kind == "event" and ref.relation == "part_of" and ref.target != record.id:
-                parents[record.id].append((ref.target, record, ref))
+        for index, target in enumerate(record.part_of):
+            parents[record.id].append((target, record, index))
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for start in sorted(parents):
         if state.get(start):
@@ -181,9 +178,10 @@ def _part_of_cycles(records: list[EventRecord]) -> Iterable[Problem]:
             edges = parents.get(node, [])
             if index < len(edges):
                 stack.append((node, index + 1))
-                target, record, ref = edges[index]
+                target, record, which = edges[index]
                 if state.get(target) == 1:
                     cycle = " → ".join([*path[path.index(target) :], target])
+                    ref = record.part_of_references()[which]
                     yield _at(record, ref, f"`part_of` makes a cycle: {cycle}", "cycle")
                 elif not state.get(target):
                     stack.append((target, 0))

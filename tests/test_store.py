@@ -191,12 +191,40 @@ def test_a_cached_result_reads_back_as_it_was_validated(
             "    relation: follows\n",
         ),
     )
+    part_of = "related:\n  - event: {}\n    relation: part_of\n"
+    write_event(
+        "2024/2024-06-01-a.yaml",
+        event_yaml(date="2024-06-01", extra=part_of.format("2024-06-02-b")),
+    )
+    write_event(
+        "2024/2024-06-02-b.yaml",
+        event_yaml(date="2024-06-02", extra=part_of.format("2024-06-01-a")),
+    )
+    write_event(
+        "2024/2024-06-03-c.yaml",
+        event_yaml(date="2024-06-03", extra=part_of.format("2024-06-03-c")),
+    )
     first = _load(store)
     calls.clear()
     second = _load(store)
     assert calls == []
     assert second.problems == first.problems
-    assert {p.kind for p in second.problems} == {"unknown_key", "unknown_actor"}
+    assert {p.kind for p in second.problems} == {
+        "unknown_key",
+        "unknown_actor",
+        "cycle",
+        "self_reference",
+    }
+    records = second.timeline.records
+    # The checks read the links of a cached record, and its references only to report...
+    flagged = {problem.file for problem in second.problems}
+    assert {r.file for r in records if "references" in vars(r)} == flagged - {
+        "events/2024/2024-05-01-bad.yaml"  # not a record: an unknown key
+    }
+    assert [(r.link_keys, r.part_of) for r in records] == [
+        (r.link_keys, r.part_of) for r in first.timeline.records
+    ]
+    # ... which read back as they were validated when asked for.
     assert _first_pass_view(second) == _first_pass_view(first)
     assert second.timeline.registry_data == first.timeline.registry_data
 
@@ -217,7 +245,7 @@ def test_a_cached_result_reads_back_as_it_was_validated(
 def test_a_cached_run_asks_the_clock_again(
     store: Path, calls: list[str], write_event, date: str, today: str, future: bool
 ) -> None:
-    """"Not later than today" is decided on every run, never taken from the cache."""
+    """ "Not later than today" is decided on every run, never taken from the cache."""
     import datetime as dt
 
     start = date.removeprefix("{start: ")[:10].rstrip(",")
