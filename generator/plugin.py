@@ -342,11 +342,22 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if self.serve.incremental and self.config.downloads and self.timeline is not None:
             self.serve.write_data_later(self.timeline, config)
 
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Watch the events folder with inotify where possible (`plugin_serve.EventsWatcher`)."""
+        if self.serve is None or self.events_root is None:
+            return server
+        folder = str(self.events_root)
+        if folder in config.watch and self.serve.watcher.start(server, folder):
+            config.watch.remove(folder)  # mkdocs would poll it too
+            log.info(f"timeline: watching {folder} with inotify")
+        return server
+
     def on_shutdown(self) -> None:
         """The end of `mkdocs serve` or `build`: stop a download writer, keep the rendered
         Markdown, and forget the session (mkdocs keeps this object for the next one)."""
         if self.serve is not None:
             self.serve.stop_writer()
+            self.serve.watcher.stop()
             if self.config.cache and self.markdown_texts:
                 self._save_rendered()
         self.serve, self.in_place = None, False

@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,7 @@ class IncrementalServe:
         self.page_files: dict[str, PageFile] = {}
         self.previous_files: dict[str, PageFile] = {}
         self.templates = TemplateCache()
+        self.watcher = EventsWatcher()
 
     def site(
         self,
@@ -101,6 +103,7 @@ class IncrementalServe:
         changes_feed: bool,
     ) -> Site:
         """The site of this build: updated from the previous one where only events changed."""
+        self.stop_writer()  # its downloads are out of date: this build starts another
         self.rendered = set()
         previous_files, self.page_files = self.page_files, {}
         stamps: Stamps = {item.display: item.stamp for item in report.found}
@@ -213,9 +216,17 @@ class IncrementalServe:
         self.stop_writer()
         if not hasattr(os, "fork"):
             return
-        child = os.fork()
-        if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
-            _write_data_and_exit(timeline, config)
+        # Ctrl-C in the terminal reaches the whole process group: the child ignores it (the
+        # server stops it), and it is blocked around the fork so it cannot land in between.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            child = os.fork()
+            if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                _write_data_and_exit(timeline, config)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self.writer = child
 
     def stop_writer(self) -> None:
@@ -298,6 +309,57 @@ class TemplateCache(BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
+class EventsWatcher:
+    """Watches the events folder with inotify instead of mkdocs' polling watcher.
+
+    mkdocs polls every watched folder twice a second; listing 10,000 event files takes about
+    0.14 s each time, a quarter of a core taken from the rebuilds and up to half a second
+    before an edit is noticed. On Linux the events folder is watched by inotify instead, and a
+    change asks mkdocs' server for a rebuild exactly as its own watcher does. Anywhere else, or
+    if the server is not what this expects, mkdocs keeps watching the folder itself.
+    """
+
+    def __init__(self) -> None:
+        self.observer: Any = None
+
+    def start(self, server: Any, folder: str) -> bool:
+        """Watch `folder` for `server`; False when mkdocs should watch it (its polling)."""
+        if not sys.platform.startswith("linux"):
+            return False
+        if not hasattr(server, "_rebuild_cond") or not hasattr(server, "_want_rebuild"):
+            return False
+        condition: Any = server._rebuild_cond
+        try:
+            from watchdog.events import FileSystemEvent, FileSystemEventHandler
+            from watchdog.observers.inotify import InotifyObserver
+        except ImportError:
+            return False
+
+        class _Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.is_directory:
+                    return
+                with condition:
+                    server._want_rebuild = True
+                    condition.notify_all()
+
+        self.stop()
+        observer = InotifyObserver()
+        try:
+            observer.schedule(_Handler(), folder, recursive=True)
+            observer.start()
+        except OSError:  # no inotify watches left, say
+            return False
+        self.observer = observer
+        return True
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            self.observer = None
+
+
 class DirtyWarningFilter(logging.Filter):
     """Drops mkdocs' warning that dirty builds may be inaccurate (see the module docstring)."""
 
@@ -318,6 +380,8 @@ def _always() -> bool:
 def _write_data_and_exit(timeline: Timeline, config: MkDocsConfig) -> None:
     """The child: write into a private folder of the site, move each file into place."""
     status = 1
+    with contextlib.suppress(OSError):
+        os.nice(10)  # the next rebuild, if the author edits again meanwhile, comes first
     site = Path(config.site_dir)
     folder = site / f".timeline-data-{os.getpid()}"
     try:

@@ -203,3 +203,50 @@ def test_an_invalid_edit_keeps_the_site_and_the_next_fix_rebuilds(server, caplog
     page = (server.site / "events" / EDITED / "index.html").read_text(encoding="utf-8")
     assert "Fixed again" in page
     _assert_same_as_clean_build(server)
+
+
+def test_timeline_serve_shows_an_edit(project):
+    """The real command: a server process, its file watcher, an edit, the page over HTTP."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    timeline = Path(sys.executable).parent / "timeline"
+    command = [str(timeline), "serve", "-f", str(project / "mkdocs.yml")]
+    server = subprocess.Popen(
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+    def page(url: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{url}", timeout=5) as answer:
+                return answer.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(url: str, text: str) -> None:
+        deadline = time.monotonic() + 120
+        while text not in page(url):
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            assert time.monotonic() < deadline, f"{text!r} not served at /{url}"
+            time.sleep(0.1)
+
+    try:
+        wait_for(f"events/{EDITED}/", "Strikes")
+        _edit_title(project, EDITED, "Edited while serving")
+        wait_for(f"events/{EDITED}/", "Edited while serving")
+    finally:
+        os.killpg(server.pid, 2)  # Ctrl-C
+        output, _ = server.communicate(timeout=60)
+    assert "with inotify" in output
+    assert "1 event changed: rendering" in output
+    assert "Traceback" not in output
