@@ -309,6 +309,10 @@ class TemplateCache(BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
+#: The inotify events (as watchdog names them) after which a file has new content.
+WRITTEN = frozenset({"created", "deleted", "moved", "closed"})
+
+
 class EventsWatcher:
     """Watches the events folder with inotify instead of mkdocs' polling watcher.
 
@@ -337,7 +341,9 @@ class EventsWatcher:
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.is_directory:
+                # A finished write, not each write(): an editor's save is one event. Nor a
+                # file opened or read: the rebuild itself reads the files it validates.
+                if event.is_directory or event.event_type not in WRITTEN:
                     return
                 with condition:
                     server._want_rebuild = True

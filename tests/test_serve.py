@@ -249,4 +249,5 @@ def test_timeline_serve_shows_an_edit(project):
         output, _ = server.communicate(timeout=60)
     assert "with inotify" in output
     assert "1 event changed: rendering" in output
+    assert "0 events changed" not in output  # the rebuild reading files triggers nothing
     assert "Traceback" not in output
