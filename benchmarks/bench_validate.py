@@ -1,6 +1,6 @@
 """How fast is `timeline validate`? Cold, cached, after one edit, and next to check-jsonschema.
 
-    python benchmarks/bench_validate.py [--events 10000] [--repeat 3] [--profile]
+    python benchmarks/bench_validate.py [--events 10000] [--repeat 3] [--baseline REV] [--profile]
 
 Generates (or reuses) a synthetic corpus under benchmarks/out/ (see corpus.py) and times, as
 subprocesses with wall clock and peak memory:
@@ -14,6 +14,9 @@ subprocesses with wall clock and peak memory:
 (e) pull-request mode as CI runs it: the corpus committed to a git repository, one file
     edited, `timeline validate --changed-since HEAD` with an empty cache (a CI machine has
     none).
+
+`--baseline REV` also times `generator/` as of a git revision (steps a, b, c and e), each
+run next to the work tree's: this machine's speed drifts too much to compare separate runs.
 
 The issues' targets: (a) ahead of check-jsonschema; (c) under 1 s for 10,000 events; (e) a
 pull request touching one file of 10,000 checked in about a second.
@@ -177,14 +180,46 @@ def _machine_busy_seconds() -> float:
 # The steps
 
 
-def timeline_validate(events: Path, cache: Path, jobs: int | None) -> Run:
+def _env(cache: Path, code: Path | None) -> dict[str, str]:
+    """The environment of a `timeline` run: its cache, and the baseline's code if given.
+
+    The `timeline` script puts its own folder first on sys.path, then PYTHONPATH: a folder
+    holding a `generator/` package there wins over the editable install of the work tree.
+    """
     env = dict(os.environ, TIMELINE_CACHE_DIR=str(cache))
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def timeline_validate(events: Path, cache: Path, jobs: int | None, code: Path | None = None) -> Run:
     command = [str(BIN / "timeline"), "validate", "--events", str(events), "--today", TODAY]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
-    run = measure([command], env=env)
+    run = measure([command], env=_env(cache, code))
     _require_success(run, "timeline validate")
     return run
+
+
+def baseline_code(revision: str, work: Path) -> Path:
+    """`generator/` as of `revision` (git archive), checked to be what `timeline` imports."""
+    code = work / "baseline"
+    code.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", revision, "generator"], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    probe = subprocess.run(
+        [str(BIN / "python"), "-c", "import generator; print(generator.__file__)"],
+        env=_env(work, code),
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if not probe.stdout.strip().startswith(str(code)):
+        raise SystemExit(f"the baseline code is not what runs: {probe.stdout.strip()}")
+    return code
 
 
 def store_repository(events: Path, work: Path) -> Path:
@@ -198,9 +233,11 @@ def store_repository(events: Path, work: Path) -> Path:
     return repo / "events"
 
 
-def pull_request_validate(events: Path, cache: Path, jobs: int | None) -> Run:
+def pull_request_validate(
+    events: Path, cache: Path, jobs: int | None, code: Path | None = None
+) -> Run:
     """`timeline validate --changed-since HEAD` in the repository, with an empty cache."""
-    env = dict(os.environ, TIMELINE_CACHE_DIR=str(cache))
+    env = _env(cache, code)
     command = [str(BIN / "timeline"), "validate", "--events", str(events), "--today", TODAY]
     command += ["--changed-since", "HEAD"]
     if jobs is not None:
@@ -313,7 +350,7 @@ def _row(label: str, runs: list[Run]) -> str:
     rss = (
         f"{_mib(max(r.max_rss_kib for r in runs)):>6} {_mib(max(r.tree_rss_kib for r in runs)):>6}"
     )
-    return f"{label:<46} {wall} {cpu}   {rss} {others}"
+    return f"{label:<55} {wall} {cpu}   {rss} {others}"
 
 
 def benchmark(args: argparse.Namespace) -> None:
@@ -326,37 +363,49 @@ def benchmark(args: argparse.Namespace) -> None:
     load_before = _load()
     try:
         schema, schema_origin = schema_file(work)
-        cold: list[Run] = []
-        cached: list[Run] = []
-        changed: list[Run] = []
+        # The work tree, and the baseline if asked for: their runs alternate, so both see
+        # the same stretch of this machine's drifting speed.
+        codes: dict[str, Path | None] = {"": None}
+        if args.baseline:
+            codes[f"{args.baseline}: "] = baseline_code(args.baseline, work)
+        cold: dict[str, list[Run]] = {label: [] for label in codes}
+        cached: dict[str, list[Run]] = {label: [] for label in codes}
+        changed: dict[str, list[Run]] = {label: [] for label in codes}
         index = attempts = 0
         while index < args.repeat:
-            cache = work / f"cache-{index}-{attempts}"
             print(f"run {index + 1}/{args.repeat}: timeline validate", file=sys.stderr)
             code = _code_digest()
-            runs = [timeline_validate(events, cache, args.jobs)]
-            runs.append(timeline_validate(events, cache, args.jobs))
-            path, original = edit_one_title(events, index)
-            try:
-                runs.append(timeline_validate(events, cache, args.jobs))
-            finally:
-                path.write_bytes(original)
+            rounds = {}
+            for number, (label, code_dir) in enumerate(codes.items()):
+                cache = work / f"cache-{index}-{attempts}-{number}"
+                runs = [timeline_validate(events, cache, args.jobs, code_dir)]
+                runs.append(timeline_validate(events, cache, args.jobs, code_dir))
+                path, original = edit_one_title(events, index)
+                try:
+                    runs.append(timeline_validate(events, cache, args.jobs, code_dir))
+                finally:
+                    path.write_bytes(original)
+                rounds[label] = runs
             attempts += 1
             if _code_digest() != code and attempts < 3 * args.repeat:
                 # the cache is keyed on the code: an edit to generator/ mid-run empties it
                 print("generator/ changed during the run: repeating it", file=sys.stderr)
                 continue
-            for kept, run in zip((cold, cached, changed), runs, strict=True):
-                kept.append(run)
+            for label, runs in rounds.items():
+                for kept, run in zip((cold, cached, changed), runs, strict=True):
+                    kept[label].append(run)
             index += 1
         repository = store_repository(events, work)
-        pull_request: list[Run] = []
+        pull_request: dict[str, list[Run]] = {label: [] for label in codes}
         for index in range(args.repeat):
             print(f"run {index + 1}/{args.repeat}: pull-request mode", file=sys.stderr)
             path, original = edit_one_title(repository, index)
             try:
-                cache = work / f"pr-cache-{index}"
-                pull_request.append(pull_request_validate(repository, cache, args.jobs))
+                for number, (label, code_dir) in enumerate(codes.items()):
+                    cache = work / f"pr-cache-{index}-{number}"
+                    pull_request[label].append(
+                        pull_request_validate(repository, cache, args.jobs, code_dir)
+                    )
             finally:
                 path.write_bytes(original)
         schema_runs: dict[int, list[Run]] = {1: [], 2: []}
@@ -383,22 +432,24 @@ def benchmark(args: argparse.Namespace) -> None:
     print(f"schema for check-jsonschema: {schema_origin}")
     print(f"load average before/after: {load_before} / {_load()} (other work on the machine skews)")
     print()
-    head = f"{'step':<46} {'wall s':>7} {'':>7} {'CPU s':>7}   {'peak RSS MiB':>13} {'others':>6}"
+    head = f"{'step':<55} {'wall s':>7} {'':>7} {'CPU s':>7}   {'peak RSS MiB':>13} {'others':>6}"
     print(head)
     print(
-        f"{'':<46} {'median':>7} {'min':>7} {'median':>7}   {'1 proc':>6} {'tree':>6} {'cores':>6}"
+        f"{'':<55} {'median':>7} {'min':>7} {'median':>7}   {'1 proc':>6} {'tree':>6} {'cores':>6}"
     )
-    print(_row("(a) timeline validate, cold (empty cache)", cold))
-    print(_row("(b) timeline validate, cached, no change", cached))
-    print(_row("(c) timeline validate, one file changed", changed))
+    for label in cold:
+        print(_row(f"{label}(a) timeline validate, cold (empty cache)", cold[label]))
+        print(_row(f"{label}(b) timeline validate, cached, no change", cached[label]))
+        print(_row(f"{label}(c) timeline validate, one file changed", changed[label]))
     print(_row("(d) check-jsonschema, one process", schema_runs[1]))
     print(_row("    check-jsonschema, two processes (halves)", schema_runs[2]))
-    print(_row("(e) pull-request mode, one file, empty cache", pull_request))
+    for label, runs in pull_request.items():
+        print(_row(f"{label}(e) pull-request mode, one file, empty cache", runs))
     print()
-    ours = statistics.median(run.seconds for run in cold)
+    ours = statistics.median(run.seconds for run in cold[""])
     theirs = statistics.median(run.seconds for run in schema_runs[1])
     theirs2 = statistics.median(run.seconds for run in schema_runs[2])
-    edit = statistics.median(run.seconds for run in changed)
+    edit = statistics.median(run.seconds for run in changed[""])
     failed = [run for run in schema_runs[1] if run.returncode != 0]
     print(
         f"cold, ours / check-jsonschema: {ours / theirs:.2f} "
@@ -409,7 +460,7 @@ def benchmark(args: argparse.Namespace) -> None:
         f"one file changed of {args.events:,}: {edit:.3f} s  target: < "
         f"{TARGET_CHANGED_SECONDS:.0f} s -> {'PASS' if edit < TARGET_CHANGED_SECONDS else 'FAIL'}"
     )
-    review = statistics.median(run.seconds for run in pull_request)
+    review = statistics.median(run.seconds for run in pull_request[""])
     print(f"pull request touching one file of {args.events:,}, empty cache: {review:.3f} s")
     if failed:  # the schema and the models disagree: worth knowing
         lines = failed[0].output.strip().splitlines()
@@ -674,6 +725,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="pass --jobs to timeline validate")
     parser.add_argument(
         "--out", type=Path, default=HERE / "out", help="where corpora are kept (benchmarks/out)"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time generator/ as of this git revision, alternating with the work tree",
     )
     parser.add_argument("--profile", action="store_true", help="also profile a cold run")
     parser.add_argument(
