@@ -38,13 +38,19 @@ from generator.buildout import (
 from generator.cache import default_cache_dir
 from generator.diagnostics import Problem, summary
 from generator.docgen import fill_fragments
-from generator.exports import resolve_generated_at
+from generator.exports import resolve_generated_at, site_data_paths
 from generator.history import StoreHistory, load_history
 from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
 from generator.plugin_config import TimelineConfig
-from generator.plugin_files import changes_feed_file, data_files, explorer_assets, page_feeds
+from generator.plugin_files import (
+    DataWriter,
+    WrittenElsewhere,
+    changes_feed_file,
+    explorer_assets,
+    page_feeds,
+)
 from generator.plugin_serve import (
     DirtyWarningFilter,
     IncrementalServe,
@@ -88,6 +94,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
         self.prerenderer = Prerenderer()
+        self.data_writer = DataWriter()
+        #: The files of `docs/` (and the theme) in this build, by `src_uri`.
+        self.hand_written: set[str] = set()
         self.theme_memo = ThemeMemo()
         #: `mkdocs serve --dirty` (what `timeline serve` runs): rebuild what an edit changed.
         self.serve: IncrementalServe | None = None
@@ -126,6 +135,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Load and check the store once, then add one generated file per page."""
         if not self.config.enabled or self.events_root is None:
             return files
+        self.data_writer.stop()  # a serve build's, still writing downloads now out of date
         report = self._load()
         timeline = self.timeline = report.timeline
         history = self._history(config)
@@ -168,9 +178,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         generated = list(self.site.pages)
         if not self.home_is_written:
             generated.append(self.site.home)
-        hand_written = set(files.src_uris)  # once: the property is rebuilt after an append
+        self.hand_written = set(files.src_uris)  # once: the property is rebuilt after an append
         for page in generated:
-            if page.src_uri in hand_written:
+            if page.src_uri in self.hand_written:
                 raise PluginError(
                     f"timeline: docs/{page.src_uri} would hide the generated page "
                     f"{page.url!r}; rename or remove the hand-written file"
@@ -178,17 +188,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             files.append(self._page_file(page, config))
             self.pages[page.src_uri] = page
         self._render_ahead(files, config)
-        if self.config.downloads and serve is not None and serve.incremental and serve.data_uris:
-            for kept in serve.kept_data_files(config):  # rewritten after the build
-                files.append(kept)
-        elif self.config.downloads:
-            written = data_files(timeline, config)
-            if serve is not None:
-                serve.remember_data([file.src_uri for file in written])
-            for file in written:
-                if files.get_file_from_path(file.src_uri) is not None:
-                    raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")
-                files.append(file)
+        if self.config.downloads:
+            self._add_downloads(files, timeline, config)
         if self.config.downloads and history is not None:
             files.append(changes_feed_file(history, timeline, config))
         for file in explorer_assets(config):
@@ -316,6 +317,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Put the finished site in place, unless strict mode is about to fail the build."""
         output, self.output = self.output, None
+        if self.data_writer.running and self.timeline is not None:
+            self.data_writer.finish(self.timeline, config)
         if self.serve is not None:
             self._finish_serve_build(config)
         self._end_build()
@@ -333,6 +336,19 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             output.discard()
             raise PluginError(f"timeline: {error}") from None
 
+    def _add_downloads(self, files: Files, timeline: Timeline, config: MkDocsConfig) -> None:
+        """The downloads, written by a forked child while the pages render (`DataWriter`);
+        after an edit in `timeline serve`, once the pages are served."""
+        if self.serve is not None and self.serve.incremental:
+            uris = site_data_paths(timeline)
+            planned = [WrittenElsewhere.generated(config, uri, content=b"") for uri in uris]
+        else:
+            planned = self.data_writer.start(timeline, config)
+        for file in planned:
+            if file.src_uri in self.hand_written:
+                raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")
+            files.append(file)
+
     def _finish_serve_build(self, config: MkDocsConfig) -> None:
         """Remove pages gone and start rewriting the downloads (`plugin_serve`)."""
         assert self.serve is not None
@@ -340,7 +356,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.serve.drop_rendered_html()
         self.serve.remove_pages_gone(config)
         if self.serve.incremental and self.config.downloads and self.timeline is not None:
-            self.serve.write_data_later(self.timeline, config)
+            self.data_writer.start(self.timeline, config, niceness=10)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the events folder with inotify where possible (`plugin_serve.EventsWatcher`)."""
@@ -355,8 +371,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def on_shutdown(self) -> None:
         """The end of `mkdocs serve` or `build`: stop a download writer, keep the rendered
         Markdown, and forget the session (mkdocs keeps this object for the next one)."""
+        self.data_writer.stop()
         if self.serve is not None:
-            self.serve.stop_writer()
             self.serve.watcher.stop()
             if self.config.cache and self.markdown_texts:
                 self._save_rendered()
@@ -375,6 +391,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         `timeline build`.
         """
         output, self.output = self.output, None
+        self.data_writer.stop()
         self._end_build()
         if self.serve is not None:
             self.serve.build_failed()

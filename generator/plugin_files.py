@@ -1,18 +1,30 @@
 """The files the mkdocs plugin adds besides pages: data downloads, feeds, explorer assets.
 
 Each is a generated mkdocs `File`, so it takes part in the build like a file of `docs/`
-(strict mode checks links to it, `mkdocs serve` serves it).
+(strict mode checks links to it, `mkdocs serve` serves it). The downloads take seconds to
+write at 10,000 events, on the path of a build that renders pages on one core: a forked child
+writes them into the site folder while the pages render (`DataWriter`), and mkdocs knows them
+as files written elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import signal
 import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from generator.exports import feed_links_for, resolve_generated_at, write_site_data
+from generator.exports import (
+    feed_links_for,
+    resolve_generated_at,
+    site_data_paths,
+    write_site_data,
+)
 from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed
@@ -70,3 +82,116 @@ def explorer_assets(config: MkDocsConfig) -> list[File]:
         for path in sorted(EXPLORER_ASSETS.iterdir())
         if path.is_file()
     ]
+
+
+class WrittenElsewhere(File):
+    """A file of the site that `DataWriter` writes: mkdocs knows it (for links and the
+    served folder) and never copies it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing to copy: the writer puts the file in place itself."""
+
+
+class DataWriter:
+    """The data downloads and feeds, written into the site folder by a forked child.
+
+    `start` returns the files to add to the build and forks; `finish` waits for the child and,
+    if it failed, writes the files in this process (the result never depends on the child);
+    `stop` abandons it (a failed build, or a newer serve build).
+    """
+
+    def __init__(self) -> None:
+        self.child: int | None = None
+        self.planned: list[str] = []
+
+    def start(self, timeline: Timeline, config: MkDocsConfig, *, niceness: int = 0) -> list[File]:
+        self.stop()
+        self.planned = site_data_paths(timeline)
+        files = [WrittenElsewhere.generated(config, uri, content=b"") for uri in self.planned]
+        if not hasattr(os, "fork"):
+            _write_into(Path(config.site_dir), timeline, config, self.planned)
+            return files
+        # Ctrl-C in a terminal reaches the whole process group: the child ignores it (its
+        # parent stops it), and it is blocked around the fork so it cannot land in between.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            child = os.fork()
+            if child == 0:  # pragma: no cover - the child leaves with os._exit
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                _write_and_exit(timeline, config, self.planned, niceness)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self.child = child
+        return files
+
+    def finish(self, timeline: Timeline, config: MkDocsConfig) -> None:
+        """Wait for the child; write the downloads here if it failed."""
+        child, self.child = self.child, None
+        if child is None:
+            return
+        try:
+            _pid, status = os.waitpid(child, 0)
+            succeeded = os.waitstatus_to_exitcode(status) == 0
+        except ChildProcessError:
+            succeeded = False
+        if not succeeded:
+            _write_into(Path(config.site_dir), timeline, config, self.planned)
+
+    def stop(self) -> None:
+        """Stop a child still at work, and reap one that finished."""
+        child, self.child = self.child, None
+        if child is None:
+            return
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            done, _status = os.waitpid(child, os.WNOHANG)
+            if done == 0:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+
+    @property
+    def running(self) -> bool:
+        return self.child is not None
+
+
+def _write_into(site: Path, timeline: Timeline, config: MkDocsConfig, planned: list[str]) -> None:
+    """Write the downloads into a private folder of the site, then move each into place
+    (atomically: a served site never shows half a file)."""
+    folder = Path(tempfile.mkdtemp(prefix=".timeline-data-", dir=site))
+    try:
+        written = write_site_data(
+            timeline,
+            folder,
+            config.site_url or None,
+            resolve_generated_at(),
+            site_name=config.site_name,
+        )
+        names = [path.relative_to(folder).as_posix() for path in written]
+        if names != planned:  # `site_data_paths` and the writers disagree: a bug, tested
+            raise RuntimeError(f"the downloads written differ from those planned: {names}")
+        for path, name in zip(written, names, strict=True):
+            target = site / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_and_exit(
+    timeline: Timeline, config: MkDocsConfig, planned: list[str], niceness: int
+) -> None:
+    """The child: write, and leave with `os._exit` (never return into mkdocs)."""
+    status = 1
+    try:
+        if niceness:
+            with contextlib.suppress(OSError):
+                os.nice(niceness)
+        _write_into(Path(config.site_dir), timeline, config, planned)
+        status = 0
+    except BaseException:  # noqa: S110 - the parent writes them itself
+        pass
+    finally:
+        os._exit(status)

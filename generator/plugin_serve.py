@@ -10,7 +10,8 @@ What is modified is decided here, not by mkdocs' file times:
 * everything, when anything else changed: a hand-written page, the theme, mkdocs.yml, the
   registries or the git history (the navigation and every page may differ then);
 * the data downloads and feeds (seconds of work at 10,000 events) are written again by a
-  forked child after the pages are served; until it is done the previous ones stay.
+  forked child after the pages are served (`plugin_files.DataWriter`); until it is done the
+  previous ones stay.
 
 Pages that disappeared are deleted from the served folder, and the search index starts from
 the previous entries of every page not rendered again (Material's own merge handles one page).
@@ -21,11 +22,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
-import signal
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +32,10 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from generator.exports import resolve_generated_at, write_site_data
 from generator.history import StoreHistory
 from generator.pages import Site, build_site
 from generator.pages.incremental import SiteUpdate, reuse_records, update_site
+from generator.plugin_files import WrittenElsewhere
 from generator.store import LoadReport, Timeline
 
 #: What mkdocs logs at every dirty build; our builds are not inaccurate, so it is dropped.
@@ -54,14 +53,6 @@ class PageFile(File):
         return self.modified
 
 
-class KeptFile(File):
-    """A file of the served site that this build leaves as it is (a download being rewritten
-    in the background): mkdocs knows it exists, for links, and does not copy it."""
-
-    def is_modified(self) -> bool:
-        return False
-
-
 @dataclass
 class Previous:
     """What one serve build leaves for the next."""
@@ -72,7 +63,6 @@ class Previous:
     inputs: dict[str, int]
     options: tuple[Any, ...]
     history: StoreHistory | None
-    data_uris: list[str] = field(default_factory=list)
 
 
 class IncrementalServe:
@@ -83,7 +73,6 @@ class IncrementalServe:
         self.update: SiteUpdate | None = None
         self.rendered: set[str] = set()
         self.changed_events: set[str] = set()
-        self.writer: int | None = None
         #: Between `site` and the end of the build: the served folder is being rewritten.
         self.writing = False
         #: The generated pages' files of the last build, reused for pages that did not change.
@@ -103,7 +92,6 @@ class IncrementalServe:
         changes_feed: bool,
     ) -> Site:
         """The site of this build: updated from the previous one where only events changed."""
-        self.stop_writer()  # its downloads are out of date: this build starts another
         self.rendered = set()
         previous_files, self.page_files = self.page_files, {}
         stamps: Stamps = {item.display: item.stamp for item in report.found}
@@ -136,8 +124,6 @@ class IncrementalServe:
         self.previous = Previous(site, timeline, stamps, inputs, options, history)
         self.previous_files = previous_files if self.update is not None else {}
         self.writing = True
-        if previous is not None and self.update is not None:
-            self.previous.data_uris = previous.data_uris
         return site
 
     def describe(self) -> str:
@@ -163,19 +149,6 @@ class IncrementalServe:
     @property
     def home_changed(self) -> bool:
         return self.update is None or self.update.home_changed
-
-    @property
-    def data_uris(self) -> list[str]:
-        """The downloads of the last build that wrote them (kept while only events change)."""
-        return self.previous.data_uris if self.previous is not None else []
-
-    def remember_data(self, uris: list[str]) -> None:
-        if self.previous is not None:
-            self.previous.data_uris = uris
-
-    def kept_data_files(self, config: MkDocsConfig) -> list[File]:
-        """The previous build's downloads, as files this build leaves in place."""
-        return [KeptFile.generated(config, uri, content=b"") for uri in self.data_uris]
 
     def remove_pages_gone(self, config: MkDocsConfig) -> None:
         """Delete the output of pages the previous build had and this one has not."""
@@ -210,38 +183,6 @@ class IncrementalServe:
         self.previous_files = {}
         self.writing = False
 
-    def write_data_later(self, timeline: Timeline, config: MkDocsConfig) -> None:
-        """Fork a child that writes the downloads into the served folder, one file at a time
-        replaced atomically; the next build stops it if it is still at work."""
-        self.stop_writer()
-        if not hasattr(os, "fork"):
-            return
-        # Ctrl-C in the terminal reaches the whole process group: the child ignores it (the
-        # server stops it), and it is blocked around the fork so it cannot land in between.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            child = os.fork()
-            if child == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                _write_data_and_exit(timeline, config)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        self.writer = child
-
-    def stop_writer(self) -> None:
-        """Stop a background writer still at work, and reap one that finished."""
-        if self.writer is None:
-            return
-        try:
-            done, _status = os.waitpid(self.writer, os.WNOHANG)
-            if done == 0:
-                os.kill(self.writer, signal.SIGKILL)
-                os.waitpid(self.writer, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        self.writer = None
-
 
 def input_stamps(files: Iterable[File], config_file: str | None) -> dict[str, int]:
     """Modification times of everything but the events a page can depend on: hand-written
@@ -264,7 +205,7 @@ def input_stamps(files: Iterable[File], config_file: str | None) -> dict[str, in
 def force_modified(files: Files) -> None:
     """Make mkdocs render every hand-written page again (a dirty build skips the unedited)."""
     for file in files:
-        if not isinstance(file, PageFile | KeptFile):
+        if not isinstance(file, PageFile | WrittenElsewhere):
             file.is_modified = _always  # type: ignore[method-assign]
 
 
@@ -381,30 +322,3 @@ def _unchanged(before: Stamps, after: Stamps) -> set[str]:
 
 def _always() -> bool:
     return True
-
-
-def _write_data_and_exit(timeline: Timeline, config: MkDocsConfig) -> None:
-    """The child: write into a private folder of the site, move each file into place."""
-    status = 1
-    with contextlib.suppress(OSError):
-        os.nice(10)  # the next rebuild, if the author edits again meanwhile, comes first
-    site = Path(config.site_dir)
-    folder = site / f".timeline-data-{os.getpid()}"
-    try:
-        written = write_site_data(
-            timeline,
-            folder,
-            config.site_url or None,
-            resolve_generated_at(),
-            site_name=config.site_name,
-        )
-        for path in written:
-            target = site / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-        status = 0
-    except BaseException:  # noqa: S110 - the next build writes them again
-        pass
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        os._exit(status)

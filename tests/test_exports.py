@@ -19,6 +19,7 @@ from generator.cli import main
 from generator.exports import (
     ExportContext,
     resolve_generated_at,
+    site_data_paths,
     sqliteexport,
     write_exports,
     write_site_data,
@@ -552,3 +553,11 @@ def test_data_page_documents_every_sqlite_table_and_column():
         section = _section(text, f"### `{table}`")
         assert description in section, table
         assert _table(section) == columns, table
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_site_data_paths_name_what_is_written_in_order(store, tmp_path):
+    """The plugin registers these with mkdocs before a background process writes them."""
+    timeline = _load(store)
+    written = write_site_data(timeline, tmp_path, None, GENERATED_AT)
+    assert site_data_paths(timeline) == [path.relative_to(tmp_path).as_posix() for path in written]

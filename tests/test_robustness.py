@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -426,29 +427,48 @@ def test_a_read_only_output_folder_fails_in_one_line_and_keeps_the_site(built):
 
 
 @pytest.mark.site
-@pytest.mark.parametrize(
-    ("limit", "failure"),
-    [
-        # The SQLite download (about 180 kB) is the first big file, written into a temporary
-        # folder before any page; SQLite reports it its own way.
-        (100_000, "disk I/O error while writing an SQLite file (the disk may be full)"),
-        # Then Material's assets and the pages, copied into the staging folder.
-        (400_000, "File too large: assets/"),
-    ],
-    ids=["sqlite", "site-file"],
-)
-def test_a_full_disk_fails_in_one_line_and_keeps_the_site(built, limit, failure):
-    """RLIMIT_FSIZE makes every write past `limit` bytes fail (EFBIG), as a full disk would."""
+def test_a_full_disk_fails_in_one_line_and_keeps_the_site(built):
+    """RLIMIT_FSIZE makes every write past 400 kB fail (EFBIG), as a full disk would: here
+    Material's assets copied into the staging folder, while the downloads are written too."""
     config, site, before = built
-    code = f"import os, resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit},) * 2)"
+    code = "import os, resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (400_000,) * 2)"
     prefix = (sys.executable, "-c", f"{code}; os.execv(sys.argv[1], sys.argv[1:])")
     completed = _timeline_build(config, prefix=prefix)
     _assert_failed_cleanly(
         completed,
         site,
         before,
-        f"Error: timeline: the build failed, the site at {site} is unchanged: {failure}",
+        f"Error: timeline: the build failed, the site at {site} is unchanged: File too large: "
+        "assets/",
     )
+
+
+def test_downloads_that_fail_in_the_writer_and_again_here_fail_in_one_line(tmp_path, monkeypatch):
+    """The downloads' child failed (a full disk, say), so the parent writes them and fails
+    the same way: SQLite's error, which is no OSError, still becomes one line."""
+    from generator import plugin_files
+
+    full = sqlite3.OperationalError("disk I/O error")
+    full.sqlite_errorcode = sqlite3.SQLITE_IOERR
+
+    def write_site_data(*args, **kwargs):
+        raise full
+
+    monkeypatch.setattr(plugin_files, "write_site_data", write_site_data)
+    config = load_config(str(_project(tmp_path)), site_dir=str(tmp_path / "site"))
+    config.plugins._current_plugin = "timeline"  # what File.generated reads, in a hook
+    (tmp_path / "site").mkdir()
+    timeline = load_timeline(STORE, cache_dir=None, jobs=1).timeline
+    writer = plugin_files.DataWriter()
+    writer.start(timeline, config)
+    assert writer.running
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        writer.finish(timeline, config)  # the child failed too: its exit status says so
+    assert buildout.describe_failure(caught.value) == (
+        "disk I/O error while writing an SQLite file (the disk may be full)"
+    )
+    assert not writer.running
+    assert list((tmp_path / "site").iterdir()) == []  # no private folder left behind
 
 
 # --- A killed build ---------------------------------------------------------------------------

@@ -71,11 +71,11 @@ class Server:
         return self.config.plugins["timeline"]
 
     def wait_for_downloads(self) -> None:
-        writer = self.plugin.serve.writer
+        writer = self.plugin.data_writer.child
         if writer is not None:
             _pid, status = os.waitpid(writer, 0)
             assert os.waitstatus_to_exitcode(status) == 0
-            self.plugin.serve.writer = None
+            self.plugin.data_writer.child = None
 
     def stop(self) -> None:
         self.config.plugins.on_shutdown()

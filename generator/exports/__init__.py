@@ -32,6 +32,7 @@ __all__ = [
     "ExportFormat",
     "feed_links_for",
     "resolve_generated_at",
+    "site_data_paths",
     "write_exports",
     "write_site_data",
 ]
@@ -93,6 +94,31 @@ def write_site_data(
     written.extend(write_explorer(timeline, out_dir / DATA_DIR, context))
     written.extend(write_feeds(timeline, out_dir, context))
     return written
+
+
+def site_data_paths(timeline: Timeline) -> list[str]:
+    """What `write_site_data` writes (relative to its folder, in its order), without writing.
+
+    The site engine must know every file of the site before the pages link to them, while
+    writing the downloads takes seconds that a background process can take
+    (`plugin_files.DataWriter`). A test keeps this list and the writers in step.
+    """
+    from generator.exports.csvexport import CSV_FILE
+    from generator.exports.explorer import EXPLORER_FILE
+    from generator.exports.jsonexport import JSON_FILE, SCHEMA_FILE
+    from generator.exports.sqliteexport import SQLITE_FILE
+    from generator.feeds import feed_specs
+    from generator.icalendar_export import CALENDAR_FILE
+
+    by_format: dict[ExportFormat, list[str]] = {
+        "json": [JSON_FILE, SCHEMA_FILE],
+        "csv": [CSV_FILE],
+        "sqlite": [SQLITE_FILE],
+        "ics": [CALENDAR_FILE],
+    }
+    names = [name for export_format in FORMATS for name in by_format[export_format]]
+    paths = [f"{DATA_DIR}/{name}" for name in [*names, EXPLORER_FILE]]
+    return paths + [spec.path for spec in feed_specs(timeline)]
 
 
 def feed_links_for(
