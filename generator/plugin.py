@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler, get_relative_url, get_theme_dir
+from mkdocs.utils import get_theme_dir
 
 from generator.buildout import (
     OutputError,
@@ -36,7 +36,6 @@ from generator.buildout import (
     stage,
 )
 from generator.cache import default_cache_dir
-from generator.diagnostics import Problem, summary
 from generator.docgen import fill_fragments
 from generator.exports import resolve_generated_at, site_data_paths
 from generator.history import StoreHistory, load_history
@@ -59,8 +58,15 @@ from generator.plugin_serve import (
     force_modified,
     input_stamps,
 )
+from generator.plugin_support import (
+    branch_of,
+    href_for,
+    invalid_store,
+    markdown_texts,
+    warnings_counted,
+)
 from generator.prerender import Prerenderer, render_markdown_ahead
-from generator.render import Href, relative_url, render_page, split_search_text
+from generator.render import render_page, split_search_text
 from generator.store import LoadReport, Timeline, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
 
@@ -71,8 +77,6 @@ STYLESHEET = "assets/stylesheets/timeline.css"
 #: Where the hand-written home page wants the generated part; appended when absent.
 HOME_MARKER = "<!-- timeline:home -->"
 _H1 = re.compile(r'<h1 id="([^"]+)"')
-#: Problems an invalid store lists in the build log; `timeline validate` lists them all.
-MAX_LISTED_PROBLEMS = 20
 
 
 class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-call]
@@ -153,9 +157,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 changes_feed=changes_feed,
             )
             log.info(f"timeline: {serve.describe()}")
-            self.markdown_texts = _markdown_texts(timeline)  # after the records are reused
+            self.markdown_texts = markdown_texts(timeline)  # after the records are reused
         else:
-            self.markdown_texts = _markdown_texts(timeline)
+            self.markdown_texts = markdown_texts(timeline)
             # what the cache lacks (all of it on a fresh machine), on every core
             render_markdown_ahead(self.markdown_texts, jobs=self.config.jobs or os.cpu_count() or 1)
             self.site = build_site(
@@ -243,7 +247,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 page.toc = get_toc([{"level": 1, "id": heading[1], "name": title, "children": []}])
             return html
         if page.is_homepage and self.site is not None and self.home_is_written:
-            part = render_page(self.site.home, href=_href(page, files), standalone=False)
+            part = render_page(self.site.home, href=href_for(page, files), standalone=False)
             if HOME_MARKER in html:
                 return html.replace(HOME_MARKER, part, 1)
             return html + part
@@ -277,7 +281,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """The HTML body of a generated page, linked through mkdocs' URLs."""
         return render_page(
             generated,
-            href=_href(page, files),
+            href=href_for(page, files),
             canonical_url=page.canonical_url,
             edit_url=page.edit_url,
             index_summary=self.config.search_summaries,
@@ -327,7 +331,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if output is None:
             return
         config.site_dir = self.site_dir  # for what runs next (`mkdocs gh-deploy`)
-        if config.strict and _warnings_counted():
+        if config.strict and warnings_counted():
             output.discard()  # mkdocs aborts right after this hook
             return
         try:
@@ -423,7 +427,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         )
         errors = [problem for problem in report.problems if problem.severity == "error"]
         if errors:
-            raise PluginError(_invalid_store(errors, report.files_checked))
+            raise PluginError(invalid_store(errors, report.files_checked))
         for problem in report.problems:
             log.info(problem.as_text())
         return report
@@ -435,7 +439,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         history = load_history(
             self.events_root,
             repo_url=config.repo_url or None,
-            branch=_branch(config.edit_uri),
+            branch=branch_of(config.edit_uri),
             recent=self.config.changes_count,
         )
         if history.note:
@@ -469,58 +473,5 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         return file
 
 
-def _markdown_texts(timeline: Timeline) -> set[str]:
-    """The Markdown the pages render: every summary and body."""
-    texts = {record.event.summary for record in timeline.records}
-    texts.update(record.event.body for record in timeline.records if record.event.body)
-    return texts
-
-
 def _nothing() -> None:
     """What restoring the clock means before a build pinned it."""
-
-
-def _warnings_counted() -> bool:
-    """Whether strict mode has counted warnings (mkdocs' handler on its logger), i.e. whether
-    `mkdocs build --strict` will abort after `on_post_build`."""
-    handlers = logging.getLogger("mkdocs").handlers
-    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
-
-
-def _invalid_store(errors: list[Problem], files_checked: int) -> str:
-    """The first problems and a count of the rest: a build log is no place for thousands."""
-    ordered = sorted(errors)
-    lines = [problem.as_text() for problem in ordered[:MAX_LISTED_PROBLEMS]]
-    if len(ordered) > MAX_LISTED_PROBLEMS:
-        rest = len(ordered) - MAX_LISTED_PROBLEMS
-        lines.append(f"… and {rest} more: run `timeline validate` to list them all")
-    lines.append(summary(ordered, files_checked))
-    return (
-        "timeline: the events are not valid; fix these problems "
-        "(or run `timeline validate`):\n" + "\n".join(lines)
-    )
-
-
-def _branch(edit_uri: str | None) -> str:
-    """The branch history links show: the one `edit_uri` edits (`edit/<branch>/docs/`)."""
-    match = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
-    return match[1] if match else "main"
-
-
-def _href(page: MkDocsPage, files: Files) -> Href:
-    """Links between generated pages, relative, through mkdocs' own URLs for each file."""
-    directory_urls = page.url == "" or page.url.endswith("/")
-    by_uri = files.src_uris  # targets are POSIX src_uris: skip get_file_from_path's PurePath
-
-    def href(target: str) -> str:
-        file = by_uri.get(target)
-        if file is None:
-            raise PluginError(f"timeline: no page {target!r} to link to from {page.url!r}")
-        directory = file.url == "" or file.url.endswith("/")
-        if directory and directory_urls:
-            return relative_url(file.url, page.url)  # the common case, without posixpath
-        url = get_relative_url(file.url, page.url)
-        # mkdocs drops the trailing slash of the home page's empty URL ("../..").
-        return url + "/" if directory and not url.endswith("/") else url
-
-    return href

@@ -432,6 +432,6 @@ def test_plugin_history_option(history_repo: GitRepo, store: Path, tmp_path: Pat
     ],
 )
 def test_history_links_use_the_branch_of_edit_uri(edit_uri, branch):
-    from generator.plugin import _branch
+    from generator.plugin_support import branch_of as _branch
 
     assert _branch(edit_uri) == branch

@@ -25,8 +25,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from generator import buildout
-from generator.plugin import MAX_LISTED_PROBLEMS, TimelinePlugin
+from generator.plugin import TimelinePlugin
 from generator.plugin_config import TimelineConfig
+from generator.plugin_support import MAX_LISTED_PROBLEMS
 from generator.store import load_timeline
 
 STORE = REPO / "tests" / "fixtures" / "site"

@@ -1,0 +1,76 @@
+"""Small helpers of the mkdocs plugin's hooks (`generator/plugin.py`).
+
+Links between generated pages through mkdocs' own URLs, the build log's report of an invalid
+store, strict mode's count of warnings, the branch an edit link points at, and the Markdown
+texts a store renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import CountHandler, get_relative_url
+
+from generator.diagnostics import Problem, summary
+from generator.render import Href, relative_url
+from generator.store import Timeline
+
+#: Problems an invalid store lists in the build log; `timeline validate` lists them all.
+MAX_LISTED_PROBLEMS = 20
+
+
+def markdown_texts(timeline: Timeline) -> set[str]:
+    """The Markdown the pages render: every summary and body."""
+    texts = {record.event.summary for record in timeline.records}
+    texts.update(record.event.body for record in timeline.records if record.event.body)
+    return texts
+
+
+def warnings_counted() -> bool:
+    """Whether strict mode has counted warnings (mkdocs' handler on its logger), i.e. whether
+    `mkdocs build --strict` will abort after `on_post_build`."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
+
+
+def invalid_store(errors: list[Problem], files_checked: int) -> str:
+    """The first problems and a count of the rest: a build log is no place for thousands."""
+    ordered = sorted(errors)
+    lines = [problem.as_text() for problem in ordered[:MAX_LISTED_PROBLEMS]]
+    if len(ordered) > MAX_LISTED_PROBLEMS:
+        rest = len(ordered) - MAX_LISTED_PROBLEMS
+        lines.append(f"… and {rest} more: run `timeline validate` to list them all")
+    lines.append(summary(ordered, files_checked))
+    return (
+        "timeline: the events are not valid; fix these problems "
+        "(or run `timeline validate`):\n" + "\n".join(lines)
+    )
+
+
+def branch_of(edit_uri: str | None) -> str:
+    """The branch history links show: the one `edit_uri` edits (`edit/<branch>/docs/`)."""
+    match = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
+    return match[1] if match else "main"
+
+
+def href_for(page: MkDocsPage, files: Files) -> Href:
+    """Links between generated pages, relative, through mkdocs' own URLs for each file."""
+    directory_urls = page.url == "" or page.url.endswith("/")
+    by_uri = files.src_uris  # targets are POSIX src_uris: skip get_file_from_path's PurePath
+
+    def href(target: str) -> str:
+        file = by_uri.get(target)
+        if file is None:
+            raise PluginError(f"timeline: no page {target!r} to link to from {page.url!r}")
+        directory = file.url == "" or file.url.endswith("/")
+        if directory and directory_urls:
+            return relative_url(file.url, page.url)  # the common case, without posixpath
+        url = get_relative_url(file.url, page.url)
+        # mkdocs drops the trailing slash of the home page's empty URL ("../..").
+        return url + "/" if directory and not url.endswith("/") else url
+
+    return href
