@@ -29,6 +29,7 @@ from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed
 from generator.pages import Page
+from generator.prerender import end_with_parent
 from generator.store import Timeline
 
 
@@ -117,9 +118,11 @@ class DataWriter:
         # Ctrl-C in a terminal reaches the whole process group: the child ignores it (its
         # parent stops it), and it is blocked around the fork so it cannot land in between.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        parent = os.getpid()
         try:
             child = os.fork()
             if child == 0:  # pragma: no cover - the child leaves with os._exit
+                end_with_parent(parent)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 _write_and_exit(timeline, config, self.planned, niceness)

@@ -15,6 +15,7 @@ itself: the result never depends on the child, only the time does.
 
 from __future__ import annotations
 
+import ctypes
 import marshal
 import os
 import signal
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from generator import markup
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 #: Below this many pages, forking costs more than it saves (TIMELINE_PRERENDER_MIN_PAGES
 #: overrides it: the tests build a small store both ways and compare the bytes).
 MIN_PAGES = 400
@@ -52,8 +54,10 @@ class Prerenderer:
         share = list(keys[len(keys) // 2 :])
         self.folder = tempfile.TemporaryDirectory(prefix="timeline-prerender-")
         target = Path(self.folder.name) / "bodies"
+        parent = os.getpid()
         child = os.fork()
         if child == 0:  # pragma: no cover - the child's exit status is what the tests see
+            end_with_parent(parent)
             _render_and_exit(share, render, target)
         self.child = child
         self.share = frozenset(share)
@@ -95,6 +99,18 @@ class Prerenderer:
         if self.folder is not None:
             self.folder.cleanup()
         self.child, self.folder, self.results, self.share = None, None, None, frozenset()
+
+
+def end_with_parent(parent: int) -> None:
+    """In a forked child: be killed when the parent dies (Linux `PR_SET_PDEATHSIG`), so a
+    killed build leaves no child writing into a folder the next build cleans up."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child ends when its work is done
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _render_and_exit(keys: list[str], render: Callable[[str], str], target: Path) -> None:

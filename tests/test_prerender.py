@@ -80,3 +80,43 @@ def test_markdown_rendered_ahead_equals_markdown_rendered_here(monkeypatch):
     assert {text: markup.render_markdown(text) for text in texts} == ahead
     assert "<script" not in "".join(ahead.values())
     assert prerender.render_markdown_ahead(texts, jobs=2) == 0  # nothing missing any more
+
+
+def test_a_child_ends_with_its_parent():
+    """A killed build leaves no child behind (it would write into a folder the next build
+    cleans up): `end_with_parent` has the kernel kill the child with its parent."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = (
+        "import os, time\n"
+        "from generator.prerender import end_with_parent\n"
+        "parent = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    end_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    with parent.stdout:
+        child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+
+    def alive() -> bool:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive()
