@@ -148,6 +148,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             self.markdown_loaded = load_rendered(default_cache_dir())
         changes_feed = history is not None and self.config.downloads
         if serve is not None:
+            if serve.previous is None:  # the first build: every page, as `timeline build`
+                render_markdown_ahead(markdown_texts(timeline), jobs=self._jobs())
             self.site = serve.site(
                 report,
                 input_stamps(files, config.config_file_path),
@@ -161,7 +163,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         else:
             self.markdown_texts = markdown_texts(timeline)
             # what the cache lacks (all of it on a fresh machine), on every core
-            render_markdown_ahead(self.markdown_texts, jobs=self.config.jobs or os.cpu_count() or 1)
+            render_markdown_ahead(self.markdown_texts, jobs=self._jobs())
             self.site = build_site(
                 timeline,
                 latest_count=self.config.latest_count,
@@ -289,8 +291,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
 
     def _render_ahead(self, files: Files, config: MkDocsConfig) -> None:
         """Let a child process render half of the bodies (`generator.prerender`) while this
-        one writes the downloads and renders the other half; `mkdocs serve` renders alone."""
-        if self.in_place:
+        one renders the other half; a serve build after an edit renders a handful alone."""
+        if self.serve is not None and self.serve.incremental:
             return
 
         def render(src_uri: str) -> str:
@@ -298,8 +300,11 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             page = MkDocsPage(None, files.src_uris[src_uri], config)
             return self._body(self.pages[src_uri], page, files)
 
-        jobs = self.config.jobs or os.cpu_count() or 1
-        self.prerenderer.start(list(self.pages), render, jobs=jobs)
+        self.prerenderer.start(list(self.pages), render, jobs=self._jobs())
+
+    def _jobs(self) -> int:
+        """Processes a build may keep busy: the `jobs` option, or every core."""
+        return self.config.jobs or os.cpu_count() or 1
 
     def _begin_output(self, config: MkDocsConfig) -> None:
         """Fix the build's clock and send the output to a staging folder (`buildout`)."""
