@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.cache import ResultCache
 from generator.checks import check_timeline
+from generator.diagnostics import Problem
 from generator.files import FoundFile, discover
 from generator.records import EventRecord
 from generator.store import LoadReport, Timeline, collect, first_pass, record_sort_key
-from generator.validation import role_of
+from generator.validation import role_of_name, split_name
 
 #: Following `part_of` further than this means a pathological store; the cycle rule stops.
 MAX_ANCESTOR_STEPS = 10_000
@@ -39,6 +40,8 @@ class Changes:
     """Resolved paths of added or modified files."""
     removed_ids: frozenset[str] = frozenset()
     """Event ids whose files were deleted or renamed, and registry ids that were removed."""
+    discovered: tuple[list[FoundFile], list[Problem]] | None = field(default=None, compare=False)
+    """The store as `discover` found it while the changes were worked out (read once)."""
 
 
 def changes_since(ref: str, root: Path, *, fetch: bool | None = None) -> Changes:
@@ -56,17 +59,16 @@ def changes_since(ref: str, root: Path, *, fetch: bool | None = None) -> Changes
     base = repo.merge_base(ref, fetch=gitrepo.fetch_allowed(fetch)) or repo.commit(ref)
     listing = repo.git("ls-tree", "-r", "--name-only", "-z", base, "--", repo.pathspec(root))
     # Only what discovery reads: a hidden file (`.gitkeep`) or a README is no event, and
-    # counting it as a removed id made every file of the store be searched for it.
-    old_paths = (PurePosixPath(name) for name in listing.decode("utf-8", "replace").split("\0"))
-    old_ids = {
-        path.stem
-        for path in old_paths
-        if path.suffix in {".yaml", ".yml"} and not any(p.startswith(".") for p in path.parts)
-    }
-    found, _ = discover(root)
-    removed = old_ids - {item.relative.stem for item in found}
+    # counting it as a removed id made every file of the store be searched for it. Names stay
+    # text: a path object per file of a 100,000-event store costs seconds.
+    old_ids = _ids_of(listing.decode("utf-8", "replace").split("\0"))
+    discovered = discover(root)
+    found = discovered[0]
+    removed = old_ids - {split_name(item.name)[0] for item in found}
     for item in found:
-        if role_of(item.relative)[0] != "registry" or item.path.resolve() not in changed:
+        if "/" in item.name or role_of_name(item.name)[0] != "registry":
+            continue
+        if item.path.resolve() not in changed:
             continue
         before = repo.show(base, item.path)
         if before is None or len(before) > MAX_REGISTRY_BYTES:
@@ -76,7 +78,20 @@ def changes_since(ref: str, root: Path, *, fetch: bool | None = None) -> Changes
         if old is not None and isinstance(old.data, dict):
             current = new.data if new is not None and isinstance(new.data, dict) else {}
             removed |= set(old.data) - set(current)
-    return Changes(changed, frozenset(removed))
+    return Changes(changed, frozenset(removed), discovered)
+
+
+def _ids_of(names: Iterable[str]) -> set[str]:
+    """The stems of the YAML files among `names` that discovery reads (none in a hidden
+    folder, no hidden file): the event ids, and the registries' names."""
+    ids = set()
+    for name in names:
+        if not name or "/." in f"/{name}":
+            continue
+        stem, suffix = split_name(name)
+        if suffix in {".yaml", ".yml"}:
+            ids.add(stem)
+    return ids
 
 
 def validate_changes(
@@ -92,23 +107,24 @@ def validate_changes(
     Problems are reported for the changed files and for files broken by a removal; the other
     files read along the way only serve as context.
     """
-    found, discovery_problems = discover(root)
-    events = {item.relative.stem: item for item in found if role_of(item.relative)[0] == "event"}
-    registries = [item for item in found if role_of(item.relative)[0] == "registry"]
+    found, discovery_problems = changes.discovered or discover(root)
+    roles = {item.name: role_of_name(item.name)[0] for item in found}
+    events = {split_name(item.name)[0]: item for item in found if roles[item.name] == "event"}
+    registries = [item for item in found if roles[item.name] == "registry"]
     changed = _relative_to(root, changes.changed)  # resolving 10,000 paths costs ~0.7 s
-    targets = {item.relative for item in found if item.relative in changed}
+    targets = {item.name for item in found if item.name in changed}
     targets |= _mentioning(events.values(), changes.removed_ids)
-    context = _same_dates(events, targets)
+    wanted = targets | _same_dates(events, targets)
 
     cache = ResultCache.open(root, cache_dir)
-    chosen = [item for item in found if item.relative in targets | context]
+    chosen = [item for item in found if item.name in wanted]
     results = first_pass(registries + [i for i in chosen if i not in registries], cache, jobs)
     records, registry_ids, registry_data, problems = collect(results, root)
     records += _ancestors(records, events, cache, jobs)
     cache.save()
 
-    target_files = {item.display for item in found if item.relative in targets}
-    target_files |= {item.display for item in registries if item.relative in changed}
+    target_files = {item.display for item in found if item.name in targets}
+    target_files |= {item.display for item in registries if item.name in changed}
     cross = check_timeline(
         records, registry_ids, today or dt.date.today(), known_ids=frozenset(events)
     )
@@ -127,19 +143,19 @@ def validate_changes(
 _STORE_WIDE_KINDS = frozenset({"missing_registry", "cycle"})
 
 
-def _relative_to(root: Path, paths: frozenset[Path]) -> set[PurePosixPath]:
-    """Resolved paths under `root` as paths relative to it (as discovery names files)."""
+def _relative_to(root: Path, paths: frozenset[Path]) -> set[str]:
+    """Resolved paths under `root` as names relative to it (as discovery names files)."""
     base = root.resolve()
     relative = set()
     for path in paths:
         try:
-            relative.add(PurePosixPath(path.relative_to(base).as_posix()))
+            relative.add(path.relative_to(base).as_posix())
         except ValueError:
             continue
     return relative
 
 
-def _mentioning(files: Iterable[FoundFile], ids: frozenset[str]) -> set[PurePosixPath]:
+def _mentioning(files: Iterable[FoundFile], ids: frozenset[str]) -> set[str]:
     """Files whose text contains one of `ids` as a whole word: cheap, and never misses one."""
     if not ids:
         return set()
@@ -148,19 +164,21 @@ def _mentioning(files: Iterable[FoundFile], ids: frozenset[str]) -> set[PurePosi
         + b"|".join(re.escape(i.encode()) for i in sorted(ids))
         + rb")(?![a-z0-9-])"
     )
-    hits: set[PurePosixPath] = set()
+    hits: set[str] = set()
     for item in files:
         try:
             if pattern.search(item.path.read_bytes()):
-                hits.add(item.relative)
+                hits.add(item.name)
         except OSError:
-            hits.add(item.relative)  # unreadable: let validation report it
+            hits.add(item.name)  # unreadable: let validation report it
     return hits
 
 
-def _same_dates(events: dict[str, FoundFile], targets: set[PurePosixPath]) -> set[PurePosixPath]:
-    prefixes = {_date_prefix(target.stem) for target in targets} - {""}
-    return {item.relative for stem, item in events.items() if _date_prefix(stem) in prefixes}
+def _same_dates(events: dict[str, FoundFile], targets: set[str]) -> set[str]:
+    prefixes = {_date_prefix(split_name(target)[0]) for target in targets} - {""}
+    if not prefixes:
+        return set()
+    return {item.name for stem, item in events.items() if _date_prefix(stem) in prefixes}
 
 
 def _date_prefix(stem: str) -> str:

@@ -60,11 +60,27 @@ _INPUT_KINDS = {
 
 def role_of(relative: PurePosixPath) -> tuple[Role, str | None]:
     """Where a file sits decides what it must be: registry, event, or not ours."""
-    if relative.suffix not in {".yaml", ".yml"}:
+    return role_of_name(relative.as_posix())
+
+
+def role_of_name(name: str) -> tuple[Role, str | None]:
+    """`role_of` for a name relative to the events folder, with "/" separators: pull-request
+    mode asks it of every file of the store, where a path object each costs."""
+    stem, suffix = split_name(name)
+    if suffix not in {".yaml", ".yml"}:
         return "ignored", None
-    if len(relative.parts) == 1 and relative.stem in REGISTRIES and relative.suffix == ".yaml":
-        return "registry", relative.stem
+    if "/" not in name and stem in REGISTRIES and suffix == ".yaml":
+        return "registry", stem
     return "event", None
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """The stem and suffix of a "/"-separated name's last part, as `PurePosixPath` has them."""
+    base = name.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    if 0 < dot < len(base) - 1:
+        return base[:dot], base[dot:]
+    return base, ""
 
 
 def validate_file(path: Path, display: str, relative: PurePosixPath) -> FileResult:

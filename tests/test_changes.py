@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.changes import changes_since, validate_changes
 from generator.cli import main
@@ -145,3 +147,15 @@ def test_unknown_ref_is_a_usage_error(repo: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--changed-since", "no-such-branch"])
     assert result.exit_code == 2
     assert "unknown git reference 'no-such-branch'" in result.output
+
+
+@given(st.text(alphabet="ab./", min_size=1, max_size=12))
+def test_names_split_as_path_objects_split_them(name):
+    """Pull-request mode reads every name of the store as text (`validation.split_name`)."""
+    from pathlib import PurePosixPath
+
+    from generator.validation import split_name
+
+    path = PurePosixPath(name)
+    if path.name:  # "/" or "." alone name no file
+        assert split_name(path.as_posix()) == (path.stem, path.suffix)
