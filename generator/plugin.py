@@ -157,6 +157,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 history,
                 latest_count=self.config.latest_count,
                 changes_feed=changes_feed,
+                index_page_limit=self.config.index_page_limit,
             )
             log.info(f"timeline: {serve.describe()}")
             self.markdown_texts = markdown_texts(timeline)  # after the records are reused
@@ -169,6 +170,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 latest_count=self.config.latest_count,
                 history=history,
                 changes_feed=changes_feed,
+                index_page_limit=self.config.index_page_limit,
             )
         # The timeline and its pages live until the end of the build: move them out of the
         # cyclic garbage collector's sight, or each full collection while pages render walks

@@ -8,6 +8,8 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError, get_schema
 
+from generator.pages.indexes import INDEX_PAGE_LIMIT
+
 
 class _Count(c.Type[int]):
     """A whole number of at least `minimum` (and not `true`, which Python counts as 1)."""
@@ -45,6 +47,9 @@ class TimelineConfig(Config):  # type: ignore[no-untyped-call]
     # What the pages show
     latest_count = _Count(minimum=0, default=10)
     """How many of the latest events the home page lists."""
+    index_page_limit = _Count(minimum=1, default=INDEX_PAGE_LIMIT)
+    """An actor, place or tag with more events than this gets a page per year; its own page
+    then lists the years and its latest events (keeps index pages small on large timelines)."""
     search_summaries = c.Type(bool, default=True)
     """Index event summaries for search; turn off for very large sites to index only titles,
     dates, actors, places and tags (about half the size)."""

@@ -90,6 +90,7 @@ class IncrementalServe:
         *,
         latest_count: int,
         changes_feed: bool,
+        index_page_limit: int,
     ) -> Site:
         """The site of this build: updated from the previous one where only events changed."""
         self.rendered = set()
@@ -113,12 +114,17 @@ class IncrementalServe:
                 latest_count=latest_count,
                 history=history,
                 changes_feed=changes_feed,
+                index_page_limit=index_page_limit,
             )
         site = (
             self.update.site
             if self.update is not None
             else build_site(
-                timeline, latest_count=latest_count, history=history, changes_feed=changes_feed
+                timeline,
+                latest_count=latest_count,
+                history=history,
+                changes_feed=changes_feed,
+                index_page_limit=index_page_limit,
             )
         )
         self.previous = Previous(site, timeline, stamps, inputs, options, history)

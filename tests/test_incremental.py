@@ -22,7 +22,12 @@ from generator.pages import Site, build_site
 from generator.pages.incremental import SiteUpdate, reuse_records, update_site
 from generator.store import Timeline, load_timeline
 
-OPTIONS: dict[str, Any] = {"latest_count": 5, "history": None, "changes_feed": False}
+OPTIONS: dict[str, Any] = {
+    "latest_count": 5,
+    "history": None,
+    "changes_feed": False,
+    "index_page_limit": 8,  # the busiest actors and tags get a page per year
+}
 
 
 @pytest.fixture

@@ -340,3 +340,50 @@ def _synthetic_timeline(count: int) -> Timeline:
         "tags": {"t": {"label": "T", "description": "D."}},
     }
     return Timeline(Path("events"), records, registries)
+
+
+# --- Entries with many events: a page per year --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def split_site() -> Site:
+    report = load_timeline(STORE, cache_dir=None, today=FIXED_TODAY, jobs=1)
+    return build_site(report.timeline, latest_count=3, index_page_limit=1)
+
+
+@pytest.mark.parametrize("entry", ["actors/ukraine", "actors/russia"])
+def test_an_entry_above_the_limit_lists_years_and_its_latest_events(site, split_site, entry):
+    whole = site.by_uri[f"{entry}/index.md"].context
+    split = split_site.by_uri[f"{entry}/index.md"].context
+    assert whole.groups
+    assert not whole.years
+    assert split.groups == []
+    assert [count.link.label for count in split.years] == [g.heading for g in whole.groups]
+    assert [count.count for count in split.years] == [len(g.items) for g in whole.groups]
+    every = [item for group in whole.groups for item in group.items]
+    assert split.latest == every[::-1][: len(split.latest)]  # newest first
+    assert split.count == len(every)
+
+
+@pytest.mark.parametrize("entry", ["actors/ukraine", "actors/russia"])
+def test_year_pages_hold_every_event_once_and_link_in_a_row(site, split_site, entry):
+    whole = site.by_uri[f"{entry}/index.md"].context
+    years = [
+        split_site.by_uri[count.link.target]
+        for count in split_site.by_uri[f"{entry}/index.md"].context.years
+    ]
+    assert [page.url for page in years] == [
+        f"{entry}/{group.heading}/" for group in whole.groups
+    ]
+    assert [page.context.groups for page in years] == [[group] for group in whole.groups]
+    assert all(not page.searchable and page.kind == "actor" for page in years)
+    assert years[0].title == f"{whole.name} in {whole.groups[0].heading}"
+    assert years[0].prev is None
+    assert years[-1].next is None
+    for before, after in itertools.pairwise(years):
+        assert before.next.target == after.src_uri
+        assert after.prev.target == before.src_uri
+    html = render_page(years[0])
+    assert 'href="../"' in html  # back to every year of the entry
+    main = render_page(split_site.by_uri[f"{entry}/index.md"])
+    assert f'href="{whole.groups[0].heading}/"' in main

@@ -238,3 +238,23 @@ def test_real_events_build_strict(real_site):
     # A summary is at most 3,000 characters; with title, date and names an entry stays small.
     assert size < 4000 * (len(event_ids) + 50), size
     print(f"search index: {size:,} bytes for {len(event_ids)} events")
+
+
+def test_year_pages_of_busy_entries_build_strictly(tmp_path):
+    """With a low `index_page_limit`, entries get a page per year; every link resolves."""
+    config_file = _config_for(STORE, tmp_path)
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for entry in config["plugins"]:
+        if isinstance(entry, dict) and "timeline" in entry:
+            entry["timeline"]["index_page_limit"] = 1
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    _build(config_file, tmp_path / "site", tmp_path / "cache")
+    years = _read(tmp_path / "site", "actors/russia/2021")
+    assert "Russia in 2021" in years
+    assert 'href="../2024/"' in years  # the next year
+    main = _read(tmp_path / "site", "actors/russia")
+    assert 'href="2021/"' in main
+    assert "Latest events" in main
+    urls = {entry["location"].split("#")[0] for entry in _search_index(tmp_path / "site")}
+    assert "actors/russia/" in urls
+    assert "actors/russia/2021/" not in urls  # the entry's own page is what search finds

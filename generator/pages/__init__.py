@@ -15,7 +15,7 @@ from generator.history import StoreHistory
 from generator.pages.chronology import chronology_pages
 from generator.pages.events import EventIndex, event_page
 from generator.pages.history import changes_page, history_view
-from generator.pages.indexes import home_page, registry_pages
+from generator.pages.indexes import INDEX_PAGE_LIMIT, home_page, registry_pages
 from generator.pages.model import Count, EventItem, Group, Link, Page, PageKind, url_of
 from generator.records import EventRecord
 from generator.store import Timeline
@@ -54,12 +54,14 @@ def build_site(
     latest_count: int = 10,
     history: StoreHistory | None = None,
     changes_feed: bool = False,
+    index_page_limit: int = INDEX_PAGE_LIMIT,
 ) -> Site:
     """All pages of a timeline: chronology, events, actors, places, tags and the home data.
 
     With `history` (from `generator.history`), event pages show when they were added and
     last changed, and a "Recent changes" page lists the latest commits (linking to the feed
-    of corrections when `changes_feed`).
+    of corrections when `changes_feed`). An actor, place or tag with more than
+    `index_page_limit` events gets a page per year.
     """
     index = EventIndex(timeline)
     return assemble_site(
@@ -70,6 +72,7 @@ def build_site(
         latest_count=latest_count,
         history=history,
         changes_feed=changes_feed,
+        index_page_limit=index_page_limit,
     )
 
 
@@ -80,12 +83,13 @@ def assemble_site(
     latest_count: int,
     history: StoreHistory | None,
     changes_feed: bool,
+    index_page_limit: int = INDEX_PAGE_LIMIT,
 ) -> Site:
     """The site's pages in their fixed order, with event pages from `page_of_event` (which
     `pages.incremental` answers from the previous build where it can)."""
     pages = chronology_pages(index)
     pages.extend(page_of_event(record) for record in index.records)
-    pages.extend(registry_pages(index))
+    pages.extend(registry_pages(index, index_page_limit))
     if history is not None:
         titles = {record.id: record.title for record in index.records}
         pages.append(changes_page(history, titles, feed=changes_feed))

@@ -26,6 +26,7 @@ from generator.history import StoreHistory
 from generator.pages import Page, Site, assemble_site
 from generator.pages.events import EventIndex, event_page, event_uri
 from generator.pages.history import history_view
+from generator.pages.indexes import INDEX_PAGE_LIMIT
 from generator.records import EventRecord
 from generator.store import Timeline
 
@@ -83,6 +84,7 @@ def update_site(
     latest_count: int,
     history: StoreHistory | None,
     changes_feed: bool,
+    index_page_limit: int = INDEX_PAGE_LIMIT,
 ) -> SiteUpdate | None:
     """The site of `after`, reusing the event pages of `previous` (built from `before` with
     the same options and history) that cannot differ; None when the registries differ, and
@@ -108,6 +110,7 @@ def update_site(
         latest_count=latest_count,
         history=history,
         changes_feed=changes_feed,
+        index_page_limit=index_page_limit,
     )
     return SiteUpdate.compare(previous, site)
 

@@ -7,7 +7,7 @@ together is proportional to the number of (event, actor/place/tag) pairs.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Literal
@@ -21,6 +21,12 @@ from generator.store import Timeline
 Registry = Literal["actors", "places", "tags"]
 _SINGULAR: dict[Registry, PageKind] = {"actors": "actor", "places": "place", "tags": "tag"}
 _TITLES: dict[Registry, str] = {"actors": "Actors", "places": "Places", "tags": "Tags"}
+#: An actor, place or tag with more events than this gets one page per year (its own page then
+#: lists the years and its latest events): the most-used tag of a 10,000-event timeline has
+#: some 1,700 events, a 700 KB page; a page per year keeps it to the events of one year.
+INDEX_PAGE_LIMIT = 300
+#: The latest events an entry's own page shows when its events are on year pages.
+LATEST_ON_SPLIT = 20
 _KIND_LABELS = {
     "armed_force": "Armed force",
     "body_of_water": "Body of water",
@@ -35,7 +41,11 @@ class Fact:
 
 @dataclass(frozen=True)
 class EntityView:
-    """An actor, place or tag: its facts and its events, grouped by year."""
+    """An actor, place or tag: its facts and its events, grouped by year.
+
+    With more events than the limit, `groups` is empty and `years` links to a page per year
+    (`year` is set on those, with `up` leading back to the entry), next to the `latest`.
+    """
 
     registry: str
     name: str
@@ -45,6 +55,9 @@ class EntityView:
     count: int
     groups: list[Group]
     up: Link
+    years: list[Count] = field(default_factory=list)
+    latest: list[EventItem] = field(default_factory=list)
+    year: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,8 +84,9 @@ class HomeView:
     latest_month: Link | None
 
 
-def registry_pages(index: EventIndex) -> list[Page]:
-    """The list page and one page per entry, for each of the three registries."""
+def registry_pages(index: EventIndex, limit: int = INDEX_PAGE_LIMIT) -> list[Page]:
+    """The list page and one page per entry, for each of the three registries; an entry with
+    more than `limit` events also has a page per year."""
     members: dict[Registry, dict[str, list[EventItem]]] = {
         "actors": defaultdict(list),
         "places": defaultdict(list),
@@ -91,7 +105,7 @@ def registry_pages(index: EventIndex) -> list[Page]:
             members["tags"][tag_id].append(item)
     pages: list[Page] = []
     for registry in ("actors", "places", "tags"):
-        pages.extend(_registry(index, registry, members[registry]))
+        pages.extend(_registry(index, registry, members[registry], limit))
     return pages
 
 
@@ -145,7 +159,7 @@ def _entries(timeline: Timeline, registry: Registry) -> dict[str, _Entry]:
 
 
 def _registry(
-    index: EventIndex, registry: Registry, members: dict[str, list[EventItem]]
+    index: EventIndex, registry: Registry, members: dict[str, list[EventItem]], limit: int
 ) -> list[Page]:
     up = Link(f"{registry}/index.md", _TITLES[registry])
     edit_path = str(Path(index.timeline.root) / f"{registry}.yaml")
@@ -169,6 +183,14 @@ def _registry(
             groups,
             up,
         )
+        years: list[Page] = []
+        if len(items) > limit:
+            years = _year_pages(registry, uri, entry.name, groups, edit_path)
+            counts_by_year = [
+                Count(Link(page.src_uri, page.context.year), page.context.count) for page in years
+            ]
+            latest = items[-LATEST_ON_SPLIT:][::-1]
+            view = replace(view, groups=[], years=counts_by_year, latest=latest)
         description = entry.description or f"{len(items)} events involving {entry.name}."
         pages.append(
             Page(
@@ -181,6 +203,7 @@ def _registry(
                 edit_path=edit_path,
             )
         )
+        pages.extend(years)
     counts.sort(key=lambda count: (count.link.label.casefold(), count.link.target))
     listing = Page(
         src_uri=f"{registry}/index.md",
@@ -194,6 +217,45 @@ def _registry(
         searchable=False,
     )
     return [listing, *pages]
+
+
+def _year_pages(
+    registry: Registry, uri: str, name: str, groups: list[Group], edit_path: str
+) -> list[Page]:
+    """One page per year of an entry's events, linked in a row (prev/next) and to the entry.
+
+    Left out of search: the entry's own page is what a search for its name should find.
+    """
+    base = uri.removesuffix("index.md")
+    links = [Link(f"{base}{group.heading}/index.md", group.heading) for group in groups]
+    pages = []
+    for position, group in enumerate(groups):
+        view = EntityView(
+            registry,
+            name,
+            "",
+            "",
+            [],
+            len(group.items),
+            [group],
+            Link(uri, name),
+            year=group.heading,
+        )
+        pages.append(
+            Page(
+                src_uri=links[position].target,
+                title=f"{name} in {group.heading}",
+                description=f"{len(group.items)} events of {group.heading} involving {name}.",
+                kind=_SINGULAR[registry],
+                template="entity.html",
+                context=view,
+                edit_path=edit_path,
+                prev=links[position - 1] if position > 0 else None,
+                next=links[position + 1] if position + 1 < len(links) else None,
+                searchable=False,
+            )
+        )
+    return pages
 
 
 def _kind(kind: str) -> str:
