@@ -19,6 +19,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -482,9 +483,45 @@ def cli_reference() -> str:
     return "\n\n".join(parts)
 
 
+def option_reference() -> str:
+    """The timeline plugin's options (`plugins: [timeline: {...}]` in mkdocs.yml) as a table,
+    from its config class: each option's name, default and the docstring under it."""
+    import ast
+
+    from mkdocs.config.base import get_schema
+
+    from generator.plugin_config import TimelineConfig
+
+    tree = ast.parse(inspect.getsource(TimelineConfig))
+    body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
+    described: dict[str, str] = {}
+    for statement, following in pairwise(body):
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            described[statement.targets[0].id] = following.value.value
+    rows = ["| option | default | what it does |", "| --- | --- | --- |"]
+    for name, option in get_schema(TimelineConfig):
+        default = option.default
+        shown = (
+            "none"
+            if default is None
+            else str(default).lower()
+            if isinstance(default, bool)
+            else str(default)
+        )
+        rows.append(f"| `{name}` | `{shown}` | {_prose(described.get(name, ''))} |")
+    return "\n".join(rows)
+
+
 FRAGMENTS: dict[str, Callable[[], str]] = {
     "template": template_markdown,
     "fields": field_reference,
     "errors": error_examples,
     "cli": cli_reference,
+    "options": option_reference,
 }

@@ -246,3 +246,17 @@ def test_contributing_page_renders_every_generated_part():
 def test_fill_fragments_leaves_unknown_markers_and_other_text_alone():
     text = "before\n<!-- timeline:nothing -->\n<!-- timeline:home -->\nafter <!-- timeline:cli -->"
     assert fill_fragments(text) == text
+
+
+def test_the_plugin_options_table_lists_every_option_with_its_docstring():
+    from mkdocs.config.base import get_schema
+
+    from generator.docgen import option_reference
+    from generator.plugin_config import TimelineConfig
+
+    table = option_reference()
+    for name, _option in get_schema(TimelineConfig):
+        row = next(line for line in table.splitlines() if line.startswith(f"| `{name}` |"))
+        assert row.count("|") == 4
+        assert len(row.split("|")[3].strip()) > 20, f"{name} has no docstring"
+    assert "<!-- timeline:options -->" in _hand_written(DOCS / "methodology.md")
