@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_theme_dir
 
 from generator.buildout import (
@@ -50,6 +48,7 @@ from generator.plugin_files import (
     explorer_assets,
     page_feeds,
 )
+from generator.plugin_search import heading_toc, material_search, search_entries
 from generator.plugin_serve import (
     DirtyWarningFilter,
     IncrementalServe,
@@ -71,12 +70,12 @@ from generator.store import LoadReport, Timeline, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
 
 log = logging.getLogger("mkdocs.plugins.timeline")
+_NOTHING_HIDDEN = object()
 
 THEME_DIR = str(Path(__file__).parent / "templates" / "theme")
 STYLESHEET = "assets/stylesheets/timeline.css"
 #: Where the hand-written home page wants the generated part; appended when absent.
 HOME_MARKER = "<!-- timeline:home -->"
-_H1 = re.compile(r'<h1 id="([^"]+)"')
 
 
 class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-call]
@@ -94,6 +93,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.restore_clock = _nothing
         #: Full HTML of the page whose search text is shown to the search plugin right now.
         self.hidden_content: str | None = None
+        #: Search entries a child computed, by page; and the page's own `search` meta meanwhile.
+        self.search_ahead: dict[str, list[dict[str, Any]]] = {}
+        self.hidden_meta: Any = _NOTHING_HIDDEN
         #: Markdown texts of the store, and those whose HTML came from the cache.
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
@@ -243,12 +245,16 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Replace generated pages' content with our HTML; add the home page's part."""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            html = self.prerenderer.take(page.file.src_uri) or self._body(generated, page, files)
-            heading = _H1.match(html)
-            if heading is not None:
-                # Material's "Skip to content" link targets the first table of contents entry.
-                title = escape_title(generated.title)
-                page.toc = get_toc([{"level": 1, "id": heading[1], "name": title, "children": []}])
+            ahead = self.prerenderer.take(page.file.src_uri)
+            if isinstance(ahead, list):  # [body, search entries or None], see _render_ahead
+                html, entries = ahead
+                if entries is not None:
+                    self.search_ahead[page.file.src_uri] = entries
+            else:
+                html = self._body(generated, page, files)
+            toc = heading_toc(html, generated.title)
+            if toc is not None:
+                page.toc = toc
             return html
         if page.is_homepage and self.site is not None and self.home_is_written:
             part = render_page(self.site.home, href=href_for(page, files), standalone=False)
@@ -269,6 +275,14 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         text, full = split_search_text(page.content)
         if text:
             self.hidden_content, page.content = full, text
+        entries = self.search_ahead.pop(page.file.src_uri, None)
+        search = material_search(config) if entries is not None else None
+        if entries is not None and search is not None:
+            # Computed by the child that rendered the body (`plugin_search`): the search
+            # plugin skips this page, its entries join the index in the same place.
+            self.hidden_meta = page.meta.get("search")
+            page.meta["search"] = {"exclude": True}
+            search.search_index.entries.extend(entries)
         return context
 
     @event_priority(-50)  # after the search plugin: the page is rendered with its full HTML
@@ -277,6 +291,12 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     ) -> dict[str, Any]:
         if self.hidden_content is not None:
             page.content, self.hidden_content = self.hidden_content, None
+        if self.hidden_meta is not _NOTHING_HIDDEN:
+            if self.hidden_meta is None:
+                page.meta.pop("search", None)
+            else:
+                page.meta["search"] = self.hidden_meta
+            self.hidden_meta = _NOTHING_HIDDEN
         return context
 
     on_page_context = CombinedEvent(_show_search_text, _restore_content)
@@ -297,10 +317,15 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if self.serve is not None and self.serve.incremental:
             return
 
-        def render(src_uri: str) -> str:
+        search = material_search(config)
+
+        def render(src_uri: str) -> list[Any]:
             # mkdocs makes this Page later in the parent; the child makes its own, alike.
             page = MkDocsPage(None, files.src_uris[src_uri], config)
-            return self._body(self.pages[src_uri], page, files)
+            generated = self.pages[src_uri]
+            body = self._body(generated, page, files)
+            entries = search_entries(search, generated, body, page.url) if search else None
+            return [body, entries]
 
         self.prerenderer.start(list(self.pages), render, jobs=self._jobs())
 

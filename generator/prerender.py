@@ -41,10 +41,10 @@ class Prerenderer:
     def __init__(self) -> None:
         self.child: int | None = None
         self.share: frozenset[str] = frozenset()
-        self.results: dict[str, str] | None = None
+        self.results: dict[str, object] | None = None
         self.folder: tempfile.TemporaryDirectory[str] | None = None
 
-    def start(self, keys: Sequence[str], render: Callable[[str], str], *, jobs: int) -> None:
+    def start(self, keys: Sequence[str], render: Callable[[str], object], *, jobs: int) -> None:
         """Fork a child that renders the second half of `keys` (the half a build reaches
         last); no child with one job, few pages or no `fork`."""
         self.discard()
@@ -62,14 +62,14 @@ class Prerenderer:
         self.child = child
         self.share = frozenset(share)
 
-    def take(self, key: str) -> str | None:
+    def take(self, key: str) -> object | None:
         if key not in self.share:
             return None
         if self.results is None:
             self.results = self._collect()
         return self.results.pop(key, None)
 
-    def _collect(self) -> dict[str, str]:
+    def _collect(self) -> dict[str, object]:
         """Wait for the child and read what it rendered ({} if it failed)."""
         child, self.child = self.child, None
         if child is None or self.folder is None:
@@ -113,7 +113,7 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _render_and_exit(keys: list[str], render: Callable[[str], str], target: Path) -> None:
+def _render_and_exit(keys: list[str], render: Callable[[str], object], target: Path) -> None:
     """The child: render, write, and leave with `os._exit` (never return into the engine)."""
     status = 1
     try:
@@ -142,7 +142,9 @@ def render_markdown_ahead(texts: Iterable[str], *, jobs: int) -> int:
     for text in missing:
         if text not in ahead.share:
             markup.render_markdown(text)
-    taken = {text: html for text in sorted(ahead.share) if (html := ahead.take(text)) is not None}
+    taken = {
+        text: html for text in sorted(ahead.share) if isinstance(html := ahead.take(text), str)
+    }
     markup.remember_rendered(taken)
     for text in ahead.share:
         markup.render_markdown(text)  # a no-op for every text the child rendered

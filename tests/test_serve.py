@@ -187,6 +187,7 @@ def test_a_changed_hand_written_page_renders_everything(server, project):
     server.build()
     assert not server.plugin.serve.incremental
     assert len(server.plugin.serve.rendered) == everything
+    _assert_same_as_clean_build(server)  # the search index too: no entry twice
 
 
 def test_an_invalid_edit_keeps_the_site_and_the_next_fix_rebuilds(server, caplog):
