@@ -122,7 +122,10 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Find the store, add our theme layer and stylesheet, and watch the events."""
         if not self.config.enabled:
             return config
-        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        # Absolute: mkdocs serve names mkdocs.yml as given for its first build and by its full
+        # path when it reloads it, and the pages must not differ by that (edit paths).
+        config_path = config.config_file_path
+        base = Path(os.path.abspath(config_path)).parent if config_path else Path.cwd()
         self.events_root = base / self.config.events_dir
         dirs: list[str] = config.theme.dirs
         if THEME_DIR not in dirs:

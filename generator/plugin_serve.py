@@ -73,6 +73,8 @@ class IncrementalServe:
         self.update: SiteUpdate | None = None
         self.rendered: set[str] = set()
         self.changed_events: set[str] = set()
+        #: Why this build renders every page, for the log ("" when it need not).
+        self.reason = ""
         #: Between `site` and the end of the build: the served folder is being rewritten.
         self.writing = False
         #: The generated pages' files of the last build, reused for pages that did not change.
@@ -98,12 +100,8 @@ class IncrementalServe:
         stamps: Stamps = {item.display: item.stamp for item in report.found}
         timeline = report.timeline
         previous, self.previous, self.update = self.previous, None, None
-        if (
-            previous is not None
-            and previous.inputs == inputs
-            and previous.options == options
-            and previous.history == history
-        ):
+        self.reason = _why_everything(previous, inputs, options, history)
+        if previous is not None and not self.reason:
             unchanged = _unchanged(previous.stamps, stamps)
             self.changed_events = reuse_records(previous.timeline, timeline, unchanged)
             self.update = update_site(
@@ -135,7 +133,7 @@ class IncrementalServe:
     def describe(self) -> str:
         """What this build renders, for the serve log."""
         if self.update is None:
-            return "rendering every page"
+            return f"rendering every page ({self.reason or 'the registries changed'})"
         events = len(self.changed_events)
         pages = len(self.update.changed) + int(self.update.home_changed)
         return (
@@ -201,10 +199,13 @@ def input_stamps(files: Iterable[File], config_file: str | None) -> dict[str, in
             except OSError:
                 stamps[file.abs_src_path] = -1
     if config_file:
+        # mkdocs serve names it as given on the command line for its first build, and by its
+        # absolute path when it reloads it: one key for both.
+        key = os.path.abspath(config_file)
         try:
-            stamps[config_file] = os.stat(config_file).st_mtime_ns
+            stamps[key] = os.stat(config_file).st_mtime_ns
         except OSError:
-            stamps[config_file] = -1
+            stamps[key] = -1
     return stamps
 
 
@@ -318,6 +319,25 @@ class DirtyWarningFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith(DIRTY_WARNING)
+
+
+def _why_everything(
+    previous: Previous | None,
+    inputs: dict[str, int],
+    options: tuple[Any, ...],
+    history: StoreHistory | None,
+) -> str:
+    """Why a build cannot start from the previous one ("" when it can)."""
+    if previous is None:
+        return "the first build"
+    if previous.inputs != inputs:
+        changed = sorted(set(inputs.items()) ^ set(previous.inputs.items()))
+        return f"{os.path.basename(changed[0][0])} changed" if changed else "a file changed"
+    if previous.options != options:
+        return "the plugin's options changed"
+    if previous.history != history:
+        return "the git history changed"
+    return ""
 
 
 def _unchanged(before: Stamps, after: Stamps) -> set[str]:
