@@ -59,6 +59,7 @@ from generator.plugin_serve import (
 )
 from generator.plugin_support import (
     branch_of,
+    data_markdown_texts,
     href_for,
     invalid_store,
     markdown_texts,
@@ -167,9 +168,14 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             log.info(f"timeline: {serve.describe()}")
             self.markdown_texts = markdown_texts(timeline)  # after the records are reused
         else:
+            # What the cache lacks (all of it on a fresh machine), on every core; the texts
+            # come from the records' data, so the models are built while the child renders.
+            render_markdown_ahead(
+                data_markdown_texts(timeline),
+                jobs=self._jobs(),
+                meanwhile=lambda: markdown_texts(timeline),
+            )
             self.markdown_texts = markdown_texts(timeline)
-            # what the cache lacks (all of it on a fresh machine), on every core
-            render_markdown_ahead(self.markdown_texts, jobs=self._jobs())
             self.site = build_site(
                 timeline,
                 latest_count=self.config.latest_count,

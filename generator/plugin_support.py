@@ -23,6 +23,14 @@ from generator.store import Timeline
 MAX_LISTED_PROBLEMS = 20
 
 
+def data_markdown_texts(timeline: Timeline) -> set[str]:
+    """`markdown_texts` from the records' plain data, without building the events' models
+    (the data is the validated event's dump: the same texts)."""
+    texts = {record.data["summary"] for record in timeline.records}
+    texts.update(body for record in timeline.records if (body := record.data.get("body")))
+    return texts
+
+
 def markdown_texts(timeline: Timeline) -> set[str]:
     """The Markdown the pages render: every summary and body."""
     texts = {record.event.summary for record in timeline.records}

@@ -44,23 +44,31 @@ class Prerenderer:
         self.results: dict[str, object] | None = None
         self.folder: tempfile.TemporaryDirectory[str] | None = None
 
-    def start(self, keys: Sequence[str], render: Callable[[str], object], *, jobs: int) -> None:
-        """Fork a child that renders the second half of `keys` (the half a build reaches
-        last); no child with one job, few pages or no `fork`."""
+    def start(
+        self,
+        keys: Sequence[str],
+        render: Callable[[str], object],
+        *,
+        jobs: int,
+        share: float = 0.5,
+    ) -> None:
+        """Fork a child that renders the last `share` of `keys` (by default the half a build
+        reaches last); no child with one job, few pages or no `fork`."""
         self.discard()
         least = int(os.environ.get("TIMELINE_PRERENDER_MIN_PAGES", MIN_PAGES))
         if jobs < 2 or len(keys) < least or not hasattr(os, "fork"):
             return
-        share = list(keys[len(keys) // 2 :])
+        first = len(keys) - round(len(keys) * share)
+        taken = list(keys[first:])
         self.folder = tempfile.TemporaryDirectory(prefix="timeline-prerender-")
         target = Path(self.folder.name) / "bodies"
         parent = os.getpid()
         child = os.fork()
         if child == 0:  # pragma: no cover - the child's exit status is what the tests see
             end_with_parent(parent)
-            _render_and_exit(share, render, target)
+            _render_and_exit(taken, render, target)
         self.child = child
-        self.share = frozenset(share)
+        self.share = frozenset(taken)
 
     def take(self, key: str) -> object | None:
         if key not in self.share:
@@ -127,18 +135,24 @@ def _render_and_exit(keys: list[str], render: Callable[[str], object], target: P
         os._exit(status)
 
 
-def render_markdown_ahead(texts: Iterable[str], *, jobs: int) -> int:
-    """Render the event Markdown no earlier build left in the cache (`markdown_cache`), half
+def render_markdown_ahead(
+    texts: Iterable[str], *, jobs: int, meanwhile: Callable[[], object] | None = None
+) -> int:
+    """Render the event Markdown no earlier build left in the cache (`markdown_cache`), most
     of it in a forked child: on a fresh machine that is every summary and body, ~0.5 ms each,
     and the page model needs them all (descriptions) before any page renders.
 
-    The child's HTML is sanitised again as it is taken (`markup.remember_rendered`); what the
-    child fails to render, this process renders. Returns how many texts were missing.
+    `meanwhile` runs here while the child renders (a build makes the events' models, ~0.25 ms
+    each), so the child takes two thirds of the texts then, half otherwise. The child's HTML is
+    sanitised again as it is taken (`markup.remember_rendered`); what the child fails to
+    render, this process renders. Returns how many texts were missing.
     """
     known = markup.rendered_markdown()
     missing = sorted(text for text in set(texts) if text not in known)
     ahead = Prerenderer()
-    ahead.start(missing, markup.render_markdown, jobs=jobs)
+    ahead.start(missing, markup.render_markdown, jobs=jobs, share=0.67 if meanwhile else 0.5)
+    if meanwhile is not None:
+        meanwhile()
     for text in missing:
         if text not in ahead.share:
             markup.render_markdown(text)

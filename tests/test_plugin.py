@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, InclusionLevel, get_files
 from mkdocs.structure.pages import Page
 
 from generator.plugin import HOME_MARKER, STYLESHEET, THEME_DIR, TimelinePlugin
+from generator.store import load_timeline
 
 STORE = REPO / "tests" / "fixtures" / "site"
 
@@ -230,3 +231,12 @@ def test_summaries_can_be_left_out_of_search(tmp_path):
     page = Page(None, files.get_file_from_path("events/2024-08-06-incursion/index.md"), config)
     html = plugin.on_page_content("", page=page, config=config, files=files)
     assert '<div class="tl-event__summary" data-search-exclude="true">' in html
+
+
+@pytest.mark.parametrize("store", [STORE, REPO / "events"])
+def test_markdown_texts_from_the_records_data_equal_those_of_the_models(store):
+    """A build renders the Markdown while the models are built, from the records' data."""
+    from generator.plugin_support import data_markdown_texts, markdown_texts
+
+    timeline = load_timeline(store, cache_dir=None, jobs=1).timeline
+    assert data_markdown_texts(timeline) == markdown_texts(timeline)
