@@ -150,12 +150,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         timeline = self.timeline = report.timeline
         history = self._history(config)
         serve = self.serve
-        if self.config.cache and (serve is None or serve.previous is None):
+        every_page = serve is None or serve.previous is None  # a build, or serve's first
+        if self.config.cache and every_page:
             self.markdown_loaded = load_rendered(default_cache_dir())
+        if every_page:
+            self._render_markdown_ahead(timeline)
         changes_feed = history is not None and self.config.downloads
         if serve is not None:
-            if serve.previous is None:  # the first build: every page, as `timeline build`
-                render_markdown_ahead(markdown_texts(timeline), jobs=self._jobs())
             self.site = serve.site(
                 report,
                 input_stamps(files, config.config_file_path),
@@ -166,16 +167,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 index_page_limit=self.config.index_page_limit,
             )
             log.info(f"timeline: {serve.describe()}")
-            self.markdown_texts = markdown_texts(timeline)  # after the records are reused
         else:
-            # What the cache lacks (all of it on a fresh machine), on every core; the texts
-            # come from the records' data, so the models are built while the child renders.
-            render_markdown_ahead(
-                data_markdown_texts(timeline),
-                jobs=self._jobs(),
-                meanwhile=lambda: markdown_texts(timeline),
-            )
-            self.markdown_texts = markdown_texts(timeline)
             self.site = build_site(
                 timeline,
                 latest_count=self.config.latest_count,
@@ -183,6 +175,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 changes_feed=changes_feed,
                 index_page_limit=self.config.index_page_limit,
             )
+        self.markdown_texts = markdown_texts(timeline)  # (serve: after its records are reused)
         # The timeline and its pages live until the end of the build: move them out of the
         # cyclic garbage collector's sight, or each full collection while pages render walks
         # millions of objects that cannot be garbage (10,000 events: ~6 s of a build). Undone
@@ -337,6 +330,16 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             return [body, entries]
 
         self.prerenderer.start(list(self.pages), render, jobs=self._jobs())
+
+    def _render_markdown_ahead(self, timeline: Timeline) -> None:
+        """Render the Markdown the cache lacks (all of it on a fresh machine) on every core;
+        the texts come from the records' data, so the models are built while a child renders
+        (`prerender.render_markdown_ahead`)."""
+        render_markdown_ahead(
+            data_markdown_texts(timeline),
+            jobs=self._jobs(),
+            meanwhile=lambda: markdown_texts(timeline),
+        )
 
     def _jobs(self) -> int:
         """Processes a build may keep busy: the `jobs` option, or every core."""
