@@ -48,7 +48,7 @@ from generator.plugin_files import (
     explorer_assets,
     page_feeds,
 )
-from generator.plugin_search import heading_toc, material_search, search_entries
+from generator.plugin_search import heading_toc, material_search
 from generator.plugin_serve import (
     DirtyWarningFilter,
     IncrementalServe,
@@ -57,7 +57,14 @@ from generator.plugin_serve import (
     force_modified,
     input_stamps,
 )
+from generator.plugin_split import (
+    ELSEWHERE_FLAG,
+    ELSEWHERE_TEMPLATE,
+    SplitBuild,
+    only_page_plugins_known,
+)
 from generator.plugin_support import (
+    GeneratedPage,
     branch_of,
     data_markdown_texts,
     href_for,
@@ -65,7 +72,7 @@ from generator.plugin_support import (
     markdown_texts,
     warnings_counted,
 )
-from generator.prerender import Prerenderer, render_markdown_ahead
+from generator.prerender import render_markdown_ahead
 from generator.render import render_page, split_search_text
 from generator.store import LoadReport, Timeline, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
@@ -94,13 +101,13 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.restore_clock = _nothing
         #: Full HTML of the page whose search text is shown to the search plugin right now.
         self.hidden_content: str | None = None
-        #: Search entries a child computed, by page; and the page's own `search` meta meanwhile.
-        self.search_ahead: dict[str, list[dict[str, Any]]] = {}
+        #: The `search` meta of a page whose entries the child computed, while it is hidden.
         self.hidden_meta: Any = _NOTHING_HIDDEN
         #: Markdown texts of the store, and those whose HTML came from the cache.
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
-        self.prerenderer = Prerenderer()
+        self.split = SplitBuild()
+        self.files = Files([])  # the build's, once final (`on_nav`)
         self.data_writer = DataWriter()
         #: The files of `docs/` (and the theme) in this build, by `src_uri`.
         self.hand_written: set[str] = set()
@@ -199,7 +206,6 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
                 )
             files.append(self._page_file(page, config))
             self.pages[page.src_uri] = page
-        self._render_ahead(files, config)
         if self.config.downloads:
             self._add_downloads(files, timeline, config)
         if self.config.downloads and history is not None:
@@ -211,6 +217,26 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if serve is not None and serve.incremental:
             carry_search_entries(config, files)
         return files
+
+    @event_priority(-100)  # last: the child sees the final navigation
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Fork the child that builds half of the generated pages (`plugin_split`)."""
+        self.files = files
+        if not self.config.enabled or not self.pages or self._jobs() < 2:
+            return nav
+        if self.serve is not None and self.serve.incremental:
+            return nav  # a handful of pages
+        if not only_page_plugins_known(config, self):
+            log.debug("timeline: other plugins build pages too: one process builds them all")
+            return nav
+        pages = [
+            file.page
+            for src_uri in self.pages
+            if (file := files.src_uris.get(src_uri)) is not None
+            and isinstance(file.page, GeneratedPage)
+        ]
+        self.split.start(pages, config=config, files=files, nav=nav, serving=self.in_place)
+        return nav
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -227,6 +253,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         page.meta["timeline_memo_key"] = memo_key(page.url, generated.in_nav)
         if not generated.searchable:
             page.meta["search"] = {"exclude": True}
+        if self.split.owns(page.file.src_uri):
+            page.meta["template"] = ELSEWHERE_TEMPLATE
         return ""
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -247,13 +275,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Replace generated pages' content with our HTML; add the home page's part."""
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            ahead = self.prerenderer.take(page.file.src_uri)
-            if isinstance(ahead, list):  # [body, search entries or None], see _render_ahead
-                html, entries = ahead
-                if entries is not None:
-                    self.search_ahead[page.file.src_uri] = entries
-            else:
-                html = self._body(generated, page, files)
+            if self.split.owns(page.file.src_uri):
+                return ""  # the child renders it (or `_show_search_text`, if it fails)
+            html = self._body(generated, page, files)
             toc = heading_toc(html, generated.title)
             if toc is not None:
                 page.toc = toc
@@ -272,20 +296,34 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """Let search index only the head of a generated page (`render.split_search_text`)."""
         if self.serve is not None:
             self.serve.rendered.add(page.url)
+        if self.split.owns(page.file.src_uri) and self._built_elsewhere(context, page, config):
+            return context
         if page.file.src_uri not in self.pages or page.content is None:
             return context
         text, full = split_search_text(page.content)
         if text:
             self.hidden_content, page.content = full, text
-        entries = self.search_ahead.pop(page.file.src_uri, None)
-        search = material_search(config) if entries is not None else None
-        if entries is not None and search is not None:
-            # Computed by the child that rendered the body (`plugin_search`): the search
-            # plugin skips this page, its entries join the index in the same place.
+        return context
+
+    def _built_elsewhere(
+        self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig
+    ) -> bool:
+        """A page of the child's share: hand its search entries to the search plugin in this
+        page's place (which then skips the page) and let the template render nothing. If the
+        child failed, render the page here, as `on_page_content` would have."""
+        built = self.split.collect()
+        context[ELSEWHERE_FLAG] = built is not None
+        if built is None:
+            generated = self.pages[page.file.src_uri]
+            page.content = self._body(generated, page, self.files)
+            page.toc = heading_toc(page.content, generated.title) or page.toc
+            return False
+        search = material_search(config)
+        if search is not None:
             self.hidden_meta = page.meta.get("search")
             page.meta["search"] = {"exclude": True}
-            search.search_index.entries.extend(entries)
-        return context
+            search.search_index.entries.extend(built.entries.get(page.file.src_uri, []))
+        return True
 
     @event_priority(-50)  # after the search plugin: the page is rendered with its full HTML
     def _restore_content(
@@ -312,24 +350,6 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             edit_url=page.edit_url,
             index_summary=self.config.search_summaries,
         )
-
-    def _render_ahead(self, files: Files, config: MkDocsConfig) -> None:
-        """Let a child process render half of the bodies (`generator.prerender`) while this
-        one renders the other half; a serve build after an edit renders a handful alone."""
-        if self.serve is not None and self.serve.incremental:
-            return
-
-        search = material_search(config)
-
-        def render(src_uri: str) -> list[Any]:
-            # mkdocs makes this Page later in the parent; the child makes its own, alike.
-            page = MkDocsPage(None, files.src_uris[src_uri], config)
-            generated = self.pages[src_uri]
-            body = self._body(generated, page, files)
-            entries = search_entries(search, generated, body, page.url) if search else None
-            return [body, entries]
-
-        self.prerenderer.start(list(self.pages), render, jobs=self._jobs())
 
     def _render_markdown_ahead(self, timeline: Timeline) -> None:
         """Render the Markdown the cache lacks (all of it on a fresh machine) on every core;
@@ -365,6 +385,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Put the finished site in place, unless strict mode is about to fail the build."""
         output, self.output = self.output, None
+        self.split.finish()
         if self.data_writer.running and self.timeline is not None:
             self.data_writer.finish(self.timeline, config)
         if self.serve is not None:
@@ -453,7 +474,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def _end_build(self) -> None:
         """Undo what a build changed in the process (`mkdocs serve` goes on building)."""
         self.restore_clock()
-        self.prerenderer.discard()
+        self.split.discard()
         gc.unfreeze()
 
     def _load(self) -> LoadReport:
@@ -514,6 +535,8 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             if page.edit_path
             else None
         )
+        if not page.in_nav:  # (mkdocs makes the pages of the nav, with the nav's titles)
+            GeneratedPage(None, file, config)  # sets file.page
         return file
 
 

@@ -29,7 +29,7 @@ from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed
 from generator.pages import Page
-from generator.prerender import end_with_parent
+from generator.prerender import fork_child
 from generator.store import Timeline
 
 
@@ -115,19 +115,9 @@ class DataWriter:
         if not hasattr(os, "fork"):
             _write_into(Path(config.site_dir), timeline, config, self.planned)
             return files
-        # Ctrl-C in a terminal reaches the whole process group: the child ignores it (its
-        # parent stops it), and it is blocked around the fork so it cannot land in between.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        parent = os.getpid()
-        try:
-            child = os.fork()
-            if child == 0:  # pragma: no cover - the child leaves with os._exit
-                end_with_parent(parent)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                _write_and_exit(timeline, config, self.planned, niceness)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        child = fork_child(
+            lambda: _write_niced(Path(config.site_dir), timeline, config, self.planned, niceness)
+        )
         self.child = child
         return files
 
@@ -183,18 +173,12 @@ def _write_into(site: Path, timeline: Timeline, config: MkDocsConfig, planned: l
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write_and_exit(
-    timeline: Timeline, config: MkDocsConfig, planned: list[str], niceness: int
+def _write_niced(
+    site: Path, timeline: Timeline, config: MkDocsConfig, planned: list[str], niceness: int
 ) -> None:
-    """The child: write, and leave with `os._exit` (never return into mkdocs)."""
-    status = 1
-    try:
-        if niceness:
-            with contextlib.suppress(OSError):
-                os.nice(niceness)
-        _write_into(Path(config.site_dir), timeline, config, planned)
-        status = 0
-    except BaseException:  # noqa: S110 - the parent writes them itself
-        pass
-    finally:
-        os._exit(status)
+    """The child's work: the downloads, at a lower priority after an edit in serve (the page
+    the author waits for is served first)."""
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
+    _write_into(site, timeline, config, planned)

@@ -1,8 +1,8 @@
 """Small helpers of the mkdocs plugin's hooks (`generator/plugin.py`).
 
 Links between generated pages through mkdocs' own URLs, the build log's report of an invalid
-store, strict mode's count of warnings, the branch an edit link points at, and the Markdown
-texts a store renders.
+store, strict mode's count of warnings, the branch an edit link points at, the Markdown
+texts a store renders, and the mkdocs page of a generated file.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import re
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 
 from generator.diagnostics import Problem, summary
@@ -36,6 +38,19 @@ def markdown_texts(timeline: Timeline) -> set[str]:
     texts = {record.event.summary for record in timeline.records}
     texts.update(record.event.body for record in timeline.records if record.event.body)
     return texts
+
+
+class GeneratedPage(MkDocsPage):
+    """The mkdocs page of a generated file: its Markdown is empty (the plugin puts in its own
+    HTML), so it is not converted. mkdocs would make a Markdown instance with the site's
+    extensions for each page to convert nothing: about 0.3 ms a page, on the build's one core.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
 
 
 def warnings_counted() -> bool:

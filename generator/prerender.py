@@ -1,16 +1,15 @@
-"""Render part of the page bodies in a second process while the build goes on.
+"""Work done ahead in forked children, while the build goes on: how the build uses two cores.
 
-A site engine renders pages one after another on one core. The bodies of the timeline's pages
-depend only on the page model, which is complete before the first page is rendered, so a
-forked child can render a share of them while the parent renders the rest (and writes the data
-downloads). On two cores that takes up to half of the bodies' wall time off a build (a few
-seconds at 10,000 events: less than the build's own drift from run to run on this machine,
-so it has no figure of its own in benchmarks/README.md).
+A site engine works on one core. What a build needs is often known before it is needed, so a
+forked child can do a share of it meanwhile: the event Markdown the cache lacks
+(`render_markdown_ahead`, before the page model), the data downloads
+(`plugin_files.DataWriter`) and half of the pages (`plugin_split`). `fork_child` is how each
+starts: the child inherits what it needs through `fork` (nothing is pickled or rebuilt), dies
+with its parent and never returns into the engine.
 
-The child inherits the page model through `fork` (nothing is pickled or rebuilt), renders its
-share, writes the HTML to a private temporary file with `marshal` and exits without running
-any of the parent's clean-up. Whatever goes wrong in the child, the parent renders those pages
-itself: the result never depends on the child, only the time does.
+`Prerenderer` renders a share of keyed results, written to a private temporary file with
+`marshal`. Whatever goes wrong in a child, the parent does that work itself: the result never
+depends on a child, only the time does.
 """
 
 from __future__ import annotations
@@ -32,10 +31,10 @@ MIN_PAGES = 400
 
 
 class Prerenderer:
-    """Bodies of some pages, rendered ahead by a child process.
+    """Results for some keys (Markdown texts), rendered ahead by a child process.
 
-    `start` forks; `take(key)` returns the body of a page of the child's share (waiting for
-    the child the first time) or None for any other page, or when the child failed.
+    `start` forks; `take(key)` returns the result for a key of the child's share (waiting for
+    the child the first time) or None for any other key, or when the child failed.
     """
 
     def __init__(self) -> None:
@@ -62,11 +61,7 @@ class Prerenderer:
         taken = list(keys[first:])
         self.folder = tempfile.TemporaryDirectory(prefix="timeline-prerender-")
         target = Path(self.folder.name) / "bodies"
-        parent = os.getpid()
-        child = os.fork()
-        if child == 0:  # pragma: no cover - the child's exit status is what the tests see
-            end_with_parent(parent)
-            _render_and_exit(taken, render, target)
+        child = fork_child(lambda: _render_into(taken, render, target))
         self.child = child
         self.share = frozenset(taken)
 
@@ -121,18 +116,37 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _render_and_exit(keys: list[str], render: Callable[[str], object], target: Path) -> None:
-    """The child: render, write, and leave with `os._exit` (never return into the engine)."""
-    status = 1
+def fork_child(work: Callable[[], object]) -> int:
+    """Fork a child that runs `work` and leaves with `os._exit`: 0 if `work` returned, 1 if it
+    raised. The child never returns into the engine, dies with this process, and ignores
+    Ctrl-C (a terminal sends it to the whole process group; the parent stops its children),
+    which is blocked around the fork so that it cannot land in between."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    parent = os.getpid()
     try:
-        results = {key: render(key) for key in keys}
-        with target.open("wb") as handle:
-            marshal.dump(results, handle)
-        status = 0
-    except BaseException:  # noqa: S110 - the parent renders these pages itself
-        pass
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child's exit status is what the tests see
+            status = 1
+            try:
+                end_with_parent(parent)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                work()
+                status = 0
+            except BaseException:  # noqa: S110 - the parent does the work itself
+                pass
+            finally:
+                os._exit(status)
     finally:
-        os._exit(status)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return child
+
+
+def _render_into(keys: list[str], render: Callable[[str], object], target: Path) -> None:
+    """The child's work: render its share and write it where the parent reads it."""
+    results = {key: render(key) for key in keys}
+    with target.open("wb") as handle:
+        marshal.dump(results, handle)
 
 
 def render_markdown_ahead(

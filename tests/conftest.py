@@ -32,6 +32,28 @@ def _isolated_cache(
     monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+def site_config(work: Path, events: Path | str, **plugin_options: object) -> Path:
+    """The repository's mkdocs.yml in `work`, with absolute paths and the timeline plugin
+    reading `events` (relative to `work`, or absolute)."""
+    import yaml
+    from mkdocs.utils.yaml import yaml_load
+
+    with (REPO / "mkdocs.yml").open("rb") as handle:
+        config = yaml_load(handle)
+    config["docs_dir"] = str(REPO / "docs")
+    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    config["plugins"] = [
+        {"timeline": {**(entry["timeline"] or {}), "events_dir": str(events), **plugin_options}}
+        if isinstance(entry, dict) and "timeline" in entry
+        else entry
+        for entry in config["plugins"]
+    ]
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 # --- Fixture stores (tests/fixtures/valid is a complete small store) -------------------------
 
 FIXTURES = REPO / "tests" / "fixtures"

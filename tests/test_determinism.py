@@ -16,9 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import REPO
-from mkdocs.utils.yaml import yaml_load
+from conftest import REPO, site_config
 
 pytestmark = pytest.mark.site
 
@@ -39,36 +37,18 @@ STAMPED = {
 STAMPED_FOLDERS = ("feeds/",)  # <updated> of every Atom feed
 
 
-def _config(work: Path) -> Path:
-    """The repository's mkdocs.yml with absolute paths and the fixture store."""
-    with (REPO / "mkdocs.yml").open("rb") as handle:
-        config = yaml_load(handle)
-    config["docs_dir"] = str(REPO / "docs")
-    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
-    plugins = []
-    for entry in config["plugins"]:
-        if isinstance(entry, dict) and "timeline" in entry:
-            entry = {"timeline": {**(entry["timeline"] or {}), "events_dir": str(STORE)}}
-        plugins.append(entry)
-    config["plugins"] = plugins
-    work.mkdir(parents=True)
-    path = work / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def _build(
-    work: Path, cache: Path, hash_seed: int, epoch: int | None, prerender: bool = False
+    work: Path, cache: Path, hash_seed: int, epoch: int | None, split: bool = False
 ) -> dict[str, bytes]:
     env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache), "PYTHONHASHSEED": str(hash_seed)}
-    # Half of the bodies rendered by a forked child (generator/prerender.py), or none.
-    env["TIMELINE_PRERENDER_MIN_PAGES"] = "0" if prerender else "1000000000"
+    # Half of the pages built by a forked child (generator/plugin_split.py), or none.
+    env["TIMELINE_PRERENDER_MIN_PAGES"] = "0" if split else "1000000000"
     env.pop("SOURCE_DATE_EPOCH", None)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     site = work / "site"
     completed = subprocess.run(
-        [str(TIMELINE), "build", "--config-file", str(_config(work)), "--site-dir", str(site)],
+        [TIMELINE, "build", "--config-file", site_config(work, STORE), "--site-dir", site],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -89,7 +69,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byte
     cache = root / "cache"
     return {
         "pinned": _build(root / "first", cache, 1, EPOCH),  # cold validation cache
-        "prerendered": _build(root / "fourth", cache, 4, EPOCH, prerender=True),
+        "split": _build(root / "fourth", cache, 4, EPOCH, split=True),
         "again": _build(root / "second" / "elsewhere", cache, 2, EPOCH),  # warm cache
         "now": _build(root / "third", root / "cache-now", 3, None),
     }
@@ -139,10 +119,10 @@ def test_builds_with_source_date_epoch_are_byte_identical(builds):
     assert _generated_at(pinned) == dt.datetime.fromtimestamp(EPOCH, dt.UTC)
 
 
-def test_bodies_rendered_ahead_by_a_child_give_the_same_site(builds):
-    pinned, prerendered = builds["pinned"], builds["prerendered"]
-    assert list(pinned) == list(prerendered)
-    assert [name for name in pinned if pinned[name] != prerendered[name]] == []
+def test_half_of_the_pages_built_by_a_child_give_the_same_site(builds):
+    pinned, split = builds["pinned"], builds["split"]
+    assert list(pinned) == list(split)
+    assert [name for name in pinned if pinned[name] != split[name]] == []
 
 
 def test_without_it_only_the_generation_time_differs(builds):

@@ -16,13 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import REPO
+from conftest import REPO, site_config
 from mkdocs.commands import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.utils.yaml import yaml_load
 
 STORE = REPO / "tests" / "fixtures" / "site"
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -34,18 +32,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The repository's site configuration on a copy of the fixture store."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
     shutil.copytree(STORE, tmp_path / "events")
-    with (REPO / "mkdocs.yml").open("rb") as handle:
-        config = yaml_load(handle)
-    config["docs_dir"] = str(REPO / "docs")
-    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
-    config["plugins"] = [
-        {"timeline": {**(entry["timeline"] or {}), "events_dir": "events"}}
-        if isinstance(entry, dict) and "timeline" in entry
-        else entry
-        for entry in config["plugins"]
-    ]
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    site_config(tmp_path, "events")
     return tmp_path
 
 
