@@ -74,7 +74,7 @@ from generator.plugin_support import (
 )
 from generator.prerender import render_markdown_ahead
 from generator.render import render_page, split_search_text
-from generator.store import LoadReport, Timeline, load_timeline
+from generator.store import LoadReport, Timeline, collector_paused, load_timeline
 from generator.theme_memo import ThemeMemo, install, memo_key
 
 log = logging.getLogger("mkdocs.plugins.timeline")
@@ -96,6 +96,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.pages: dict[str, Page] = {}
         self.home_is_written = False
         self.in_place = False
+        self.serving = False  # `mkdocs serve`: builds again and again in this process
         self.output: StagedOutput | None = None
         self.site_dir = ""
         self.restore_clock = _nothing
@@ -120,6 +121,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         """`mkdocs serve` serves its own folder, a `--dirty` build adds to the site: both
         write in place. (This hook also keeps the plugin object across serve rebuilds.)"""
         self.in_place = command == "serve" or dirty
+        self.serving = command == "serve"
         self.serve = IncrementalServe() if command == "serve" and dirty else None
         if self.serve is not None:
             logger = logging.getLogger("mkdocs.commands.build")
@@ -157,32 +159,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         timeline = self.timeline = report.timeline
         history = self._history(config)
         serve = self.serve
-        every_page = serve is None or serve.previous is None  # a build, or serve's first
-        if self.config.cache and every_page:
-            self.markdown_loaded = load_rendered(default_cache_dir())
-        if every_page:
-            self._render_markdown_ahead(timeline)
-        changes_feed = history is not None and self.config.downloads
-        if serve is not None:
-            self.site = serve.site(
-                report,
-                input_stamps(files, config.config_file_path),
-                tuple(sorted(self.config.items())),
-                history,
-                latest_count=self.config.latest_count,
-                changes_feed=changes_feed,
-                index_page_limit=self.config.index_page_limit,
-            )
-            log.info(f"timeline: {serve.describe()}")
-        else:
-            self.site = build_site(
-                timeline,
-                latest_count=self.config.latest_count,
-                history=history,
-                changes_feed=changes_feed,
-                index_page_limit=self.config.index_page_limit,
-            )
-        self.markdown_texts = markdown_texts(timeline)  # (serve: after its records are reused)
+        with collector_paused():  # (as the store loaded: ~1.5 s of 10,000 events' pages)
+            self.site = self._site(report, history, files, config)
+            self.markdown_texts = markdown_texts(timeline)  # (serve: after records are reused)
         # The timeline and its pages live until the end of the build: move them out of the
         # cyclic garbage collector's sight, or each full collection while pages render walks
         # millions of objects that cannot be garbage (10,000 events: ~6 s of a build). Undone
@@ -217,6 +196,37 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if serve is not None and serve.incremental:
             carry_search_entries(config, files)
         return files
+
+    def _site(
+        self, report: LoadReport, history: StoreHistory | None, files: Files, config: MkDocsConfig
+    ) -> Site:
+        """The page model: the whole site for a build, what an edit changed for serve."""
+        timeline, serve = report.timeline, self.serve
+        every_page = serve is None or serve.previous is None  # a build, or serve's first
+        if self.config.cache and every_page:
+            self.markdown_loaded = load_rendered(default_cache_dir())
+        if every_page:
+            self._render_markdown_ahead(timeline)
+        changes_feed = history is not None and self.config.downloads
+        if serve is None:
+            return build_site(
+                timeline,
+                latest_count=self.config.latest_count,
+                history=history,
+                changes_feed=changes_feed,
+                index_page_limit=self.config.index_page_limit,
+            )
+        site = serve.site(
+            report,
+            input_stamps(files, config.config_file_path),
+            tuple(sorted(self.config.items())),
+            history,
+            latest_count=self.config.latest_count,
+            changes_feed=changes_feed,
+            index_page_limit=self.config.index_page_limit,
+        )
+        log.info(f"timeline: {serve.describe()}")
+        return site
 
     @event_priority(-100)  # last: the child sees the final navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -472,10 +482,16 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"timeline: the build failed{kept}: {what}") from error
 
     def _end_build(self) -> None:
-        """Undo what a build changed in the process (`mkdocs serve` goes on building)."""
+        """Undo what a build changed in the process (`mkdocs serve` goes on building).
+
+        The objects `on_files` froze stay frozen after a build that ends the process (`mkdocs
+        build`): unfrozen, the collection Python runs at exit would walk all of them, 3.4 s at
+        10,000 events. Only a process that builds again (serve) needs them collectable.
+        """
         self.restore_clock()
         self.split.discard()
-        gc.unfreeze()
+        if self.serving:
+            gc.unfreeze()
 
     def _load(self) -> LoadReport:
         assert self.events_root is not None

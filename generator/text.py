@@ -14,6 +14,8 @@ ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2000
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]")
+#: What a URL must not contain: whitespace (`\s` is `str.isspace`) and control characters.
+_URL_BREAKER = re.compile(r"\s|" + _CONTROL.pattern)
 _RAW_HTML = re.compile(r"<(?!https?://[^\s<>]+>)[A-Za-z/!?]")
 # Deliberately looser than Markdown itself: every `](` starts a link target whatever the link
 # text (nested brackets, line breaks), every `![` an image, every `[x]:` a definition at any
@@ -48,7 +50,7 @@ def url_problem(value: str) -> tuple[str, str] | None:
     """(kind, message) saying why `value` is not an http(s) URL we will link to, or None."""
     if len(value) > MAX_URL_LENGTH:
         return "url", f"is {len(value):,} characters long; the limit is {MAX_URL_LENGTH:,}"
-    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
+    if _URL_BREAKER.search(value):
         return "url", "must not contain spaces or control characters"
     try:
         parts = urlsplit(value)

@@ -7,6 +7,7 @@ then a fresh configuration and a dirty build per change, with the same plugin ob
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import os
@@ -167,6 +168,13 @@ def test_nothing_changed_renders_no_generated_page(server):
     assert server.plugin.serve.incremental
     generated = set(server.plugin.pages)
     assert {url for url in server.plugin.serve.rendered if f"{url}index.md" in generated} == set()
+
+
+def test_serve_builds_leave_their_objects_collectable(server):
+    """A build freezes its objects for the garbage collector (`on_files`); a serve build must
+    unfreeze them, or every rebuild's garbage would stay in memory."""
+    server.build()
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_changed_hand_written_page_renders_everything(server, project):
