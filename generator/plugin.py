@@ -422,7 +422,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             uris = site_data_paths(timeline)
             planned = [WrittenElsewhere.generated(config, uri, content=b"") for uri in uris]
         else:
-            planned = self.data_writer.start(timeline, config)
+            planned = self.data_writer.start(timeline, config, fork=self._jobs() > 1)
         for file in planned:
             if file.src_uri in self.hand_written:
                 raise PluginError(f"timeline: docs/{file.src_uri} would hide a data download")

@@ -42,7 +42,8 @@ class TimelineConfig(Config):  # type: ignore[no-untyped-call]
     """Reuse the validation cache of `timeline validate`, and the HTML of event Markdown,
     between builds (in the user's cache folder, `TIMELINE_CACHE_DIR`)."""
     jobs = c.Optional(_Count(minimum=1))
-    """Worker processes for validating files (default: all cores)."""
+    """Processes a build keeps busy (default: all cores). They validate the files, render the
+    Markdown the cache lacks and build half of the pages; with 1, the build runs in one process."""
 
     # What the pages show
     latest_count = _Count(minimum=0, default=10)

@@ -108,11 +108,14 @@ class DataWriter:
         self.child: int | None = None
         self.planned: list[str] = []
 
-    def start(self, timeline: Timeline, config: MkDocsConfig, *, niceness: int = 0) -> list[File]:
+    def start(
+        self, timeline: Timeline, config: MkDocsConfig, *, niceness: int = 0, fork: bool = True
+    ) -> list[File]:
+        """The files to add to the build; written by a child, or here with `fork=False`."""
         self.stop()
         self.planned = site_data_paths(timeline)
         files = [WrittenElsewhere.generated(config, uri, content=b"") for uri in self.planned]
-        if not hasattr(os, "fork"):
+        if not fork or not hasattr(os, "fork"):
             _write_into(Path(config.site_dir), timeline, config, self.planned)
             return files
         child = fork_child(

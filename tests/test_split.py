@@ -91,6 +91,19 @@ def test_the_child_writes_its_pages_and_the_parent_the_others(
     assert not [record for record in caplog.records if "Page skipped" in record.getMessage()]
 
 
+def test_one_job_builds_in_one_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_PRERENDER_MIN_PAGES", "0")
+    config_file = site_config(tmp_path / "project", STORE, jobs=1)
+
+    def no_fork() -> int:
+        raise AssertionError("jobs: 1 forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    built = _build(config_file, tmp_path / "site")
+    assert "events/2024-11-17-strikes-authorised/index.html" in built
+    assert "data/timeline.json" in built
+
+
 def test_a_failing_child_changes_nothing_but_the_time(config_file, tmp_path, monkeypatch):
     built = _build(config_file, tmp_path / "split")
 
