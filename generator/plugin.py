@@ -160,6 +160,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         history = self._history(config)
         serve = self.serve
         with collector_paused():  # (as the store loaded: ~1.5 s of 10,000 events' pages)
+            downloads = self._prepare(timeline, config)
             self.site = self._site(report, history, files, config)
             self.markdown_texts = markdown_texts(timeline)  # (serve: after records are reused)
         # The timeline and its pages live until the end of the build: move them out of the
@@ -186,7 +187,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             files.append(self._page_file(page, config))
             self.pages[page.src_uri] = page
         if self.config.downloads:
-            self._add_downloads(files, timeline, config)
+            self._add_downloads(files, timeline, config, downloads)
         if self.config.downloads and history is not None:
             files.append(changes_feed_file(history, timeline, config))
         for file in explorer_assets(config):
@@ -197,16 +198,25 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             carry_search_entries(config, files)
         return files
 
+    def _prepare(self, timeline: Timeline, config: MkDocsConfig) -> list[File] | None:
+        """Before the page model of a full build (a build, or serve's first): the event
+        Markdown (from the cache, the rest rendered ahead), then the downloads' child. It needs
+        the events and their Markdown but no page, so it writes while this process builds the
+        page model, on a core otherwise idle. Returns the downloads' files if it started."""
+        if self.serve is not None and self.serve.previous is not None:
+            return None
+        if self.config.cache:
+            self.markdown_loaded = load_rendered(default_cache_dir())
+        self._render_markdown_ahead(timeline)
+        if not self.config.downloads:
+            return None
+        return self.data_writer.start(timeline, config, fork=self._jobs() > 1)
+
     def _site(
         self, report: LoadReport, history: StoreHistory | None, files: Files, config: MkDocsConfig
     ) -> Site:
         """The page model: the whole site for a build, what an edit changed for serve."""
         timeline, serve = report.timeline, self.serve
-        every_page = serve is None or serve.previous is None  # a build, or serve's first
-        if self.config.cache and every_page:
-            self.markdown_loaded = load_rendered(default_cache_dir())
-        if every_page:
-            self._render_markdown_ahead(timeline)
         changes_feed = history is not None and self.config.downloads
         if serve is None:
             return build_site(
@@ -415,13 +425,15 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             output.discard()
             raise PluginError(f"timeline: {error}") from None
 
-    def _add_downloads(self, files: Files, timeline: Timeline, config: MkDocsConfig) -> None:
-        """The downloads, written by a forked child while the pages render (`DataWriter`);
-        after an edit in `timeline serve`, once the pages are served."""
-        if self.serve is not None and self.serve.incremental:
+    def _add_downloads(
+        self, files: Files, timeline: Timeline, config: MkDocsConfig, planned: list[File] | None
+    ) -> None:
+        """The downloads, written by a forked child (`DataWriter`): started by `_prepare`, or
+        now for a serve build; after an edit in `timeline serve`, once the pages are served."""
+        if planned is None and self.serve is not None and self.serve.incremental:
             uris = site_data_paths(timeline)
             planned = [WrittenElsewhere.generated(config, uri, content=b"") for uri in uris]
-        else:
+        elif planned is None:
             planned = self.data_writer.start(timeline, config, fork=self._jobs() > 1)
         for file in planned:
             if file.src_uri in self.hand_written:
