@@ -21,7 +21,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_theme_dir
@@ -36,7 +36,7 @@ from generator.buildout import (
 from generator.cache import default_cache_dir
 from generator.docgen import fill_fragments
 from generator.exports import resolve_generated_at, site_data_paths
-from generator.history import StoreHistory, load_history
+from generator.history import StoreHistory
 from generator.markdown_cache import load_rendered, save_rendered
 from generator.markup import escape_title
 from generator.pages import Page, Site, build_site
@@ -48,11 +48,10 @@ from generator.plugin_files import (
     explorer_assets,
     page_feeds,
 )
-from generator.plugin_search import heading_toc, material_search
+from generator.plugin_search import heading_toc
 from generator.plugin_serve import (
     DirtyWarningFilter,
     IncrementalServe,
-    PageFile,
     carry_search_entries,
     force_modified,
     input_stamps,
@@ -63,22 +62,21 @@ from generator.plugin_split import (
     SplitBuild,
     only_page_plugins_known,
 )
+from generator.plugin_store import load_store, store_history
 from generator.plugin_support import (
     GeneratedPage,
-    branch_of,
     data_markdown_texts,
+    generated_file,
     href_for,
-    invalid_store,
     markdown_texts,
     warnings_counted,
 )
 from generator.prerender import render_markdown_ahead
 from generator.render import render_page, split_search_text
-from generator.store import LoadReport, Timeline, collector_paused, load_timeline
+from generator.store import LoadReport, Timeline, collector_paused
 from generator.theme_memo import ThemeMemo, install, memo_key
 
 log = logging.getLogger("mkdocs.plugins.timeline")
-_NOTHING_HIDDEN = object()
 
 THEME_DIR = str(Path(__file__).parent / "templates" / "theme")
 STYLESHEET = "assets/stylesheets/timeline.css"
@@ -102,8 +100,6 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         self.restore_clock = _nothing
         #: Full HTML of the page whose search text is shown to the search plugin right now.
         self.hidden_content: str | None = None
-        #: The `search` meta of a page whose entries the child computed, while it is hidden.
-        self.hidden_meta: Any = _NOTHING_HIDDEN
         #: Markdown texts of the store, and those whose HTML came from the cache.
         self.markdown_texts: set[str] = set()
         self.markdown_loaded: set[str] = set()
@@ -155,9 +151,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if not self.config.enabled or self.events_root is None:
             return files
         self.data_writer.stop()  # a serve build's, still writing downloads now out of date
-        report = self._load()
+        report = load_store(self.events_root, self.config)
         timeline = self.timeline = report.timeline
-        history = self._history(config)
+        history = store_history(self.events_root, self.config, config)
         serve = self.serve
         with collector_paused():  # (as the store loaded: ~1.5 s of 10,000 events' pages)
             downloads = self._prepare(timeline, config)
@@ -255,7 +251,7 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
             if (file := files.src_uris.get(src_uri)) is not None
             and isinstance(file.page, GeneratedPage)
         ]
-        self.split.start(pages, config=config, files=files, nav=nav, serving=self.in_place)
+        self.split.start(pages, config=config, files=files, nav=nav, serving=self.serving)
         return nav
 
     def on_page_markdown(
@@ -273,8 +269,9 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         page.meta["timeline_memo_key"] = memo_key(page.url, generated.in_nav)
         if not generated.searchable:
             page.meta["search"] = {"exclude": True}
-        if self.split.owns(page.file.src_uri):
+        if self.split.owns(page.file.src_uri):  # its file and search entries come from the child
             page.meta["template"] = ELSEWHERE_TEMPLATE
+            page.meta["search"] = {"exclude": True}
         return ""
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -328,22 +325,17 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     def _built_elsewhere(
         self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig
     ) -> bool:
-        """A page of the child's share: hand its search entries to the search plugin in this
-        page's place (which then skips the page) and let the template render nothing. If the
-        child failed, render the page here, as `on_page_content` would have."""
-        built = self.split.collect()
-        context[ELSEWHERE_FLAG] = built is not None
-        if built is None:
+        """A page of the child's share: its template renders nothing here, and its search
+        entries are the child's. If the child failed, it renders here after all, as
+        `on_page_content` would have rendered it, and search indexes it."""
+        built = context[ELSEWHERE_FLAG] = self.split.hand_over(page.file.src_uri, config)
+        if not built:
             generated = self.pages[page.file.src_uri]
             page.content = self._body(generated, page, self.files)
             page.toc = heading_toc(page.content, generated.title) or page.toc
-            return False
-        search = material_search(config)
-        if search is not None:
-            self.hidden_meta = page.meta.get("search")
-            page.meta["search"] = {"exclude": True}
-            search.search_index.entries.extend(built.entries.get(page.file.src_uri, []))
-        return True
+            if generated.searchable:
+                page.meta.pop("search", None)
+        return built
 
     @event_priority(-50)  # after the search plugin: the page is rendered with its full HTML
     def _restore_content(
@@ -351,12 +343,6 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
     ) -> dict[str, Any]:
         if self.hidden_content is not None:
             page.content, self.hidden_content = self.hidden_content, None
-        if self.hidden_meta is not _NOTHING_HIDDEN:
-            if self.hidden_meta is None:
-                page.meta.pop("search", None)
-            else:
-                page.meta["search"] = self.hidden_meta
-            self.hidden_meta = _NOTHING_HIDDEN
         return context
 
     on_page_context = CombinedEvent(_show_search_text, _restore_content)
@@ -505,66 +491,17 @@ class TimelinePlugin(BasePlugin[TimelineConfig]):  # type: ignore[no-untyped-cal
         if self.serving:
             gc.unfreeze()
 
-    def _load(self) -> LoadReport:
-        assert self.events_root is not None
-        if not self.events_root.is_dir():
-            raise PluginError(
-                f"timeline: no events folder at {self.events_root.absolute()} "
-                f"(events_dir: {self.config.events_dir!r} of the timeline plugin in mkdocs.yml, "
-                "relative to that file)"
-            )
-        report = load_timeline(
-            self.events_root,
-            cache_dir=default_cache_dir() if self.config.cache else None,
-            jobs=self.config.jobs,
-        )
-        errors = [problem for problem in report.problems if problem.severity == "error"]
-        if errors:
-            raise PluginError(invalid_store(errors, report.files_checked))
-        for problem in report.problems:
-            log.info(problem.as_text())
-        return report
-
-    def _history(self, config: MkDocsConfig) -> StoreHistory | None:
-        """The store's git history (one pass per build), or None with `history: false`."""
-        if not self.config.history or self.events_root is None:
-            return None
-        history = load_history(
-            self.events_root,
-            repo_url=config.repo_url or None,
-            branch=branch_of(config.edit_uri),
-            recent=self.config.changes_count,
-        )
-        if history.note:
-            log.info(f"timeline: {history.note}")
-        return history
-
     def _page_file(self, page: Page, config: MkDocsConfig) -> File:
         """The generated file of a page; while serving, the previous build's when the page
         did not change (with its mkdocs page: making 10,000 of them costs about a second)."""
         if self.serve is None:
-            return self._file(page, config)
+            return generated_file(page, config)
         is_home = self.site is not None and page is self.site.home
         modified = self.serve.home_changed if is_home else self.serve.is_changed(page.src_uri)
         kept = None if modified else self.serve.kept_page_file(page.src_uri)
-        file = kept or self._file(page, config)
+        file = kept or generated_file(page, config)
         file.modified = modified
         self.serve.page_files[page.src_uri] = file
-        return file
-
-    def _file(self, page: Page, config: MkDocsConfig) -> PageFile:
-        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        file = PageFile.generated(config, page.src_uri, content="", inclusion=inclusion)
-        assert isinstance(file, PageFile)
-        # mkdocs joins repo_url, edit_uri (pointing at docs/) and this path: a path relative
-        # to the docs folder reaches the YAML file wherever the store sits in the repository.
-        file.edit_uri = (
-            Path(os.path.relpath(page.edit_path, config.docs_dir)).as_posix()
-            if page.edit_path
-            else None
-        )
-        if not page.in_nav:  # (mkdocs makes the pages of the nav, with the nav's titles)
-            GeneratedPage(None, file, config)  # sets file.page
         return file
 
 

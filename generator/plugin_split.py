@@ -114,6 +114,15 @@ class SplitBuild:
                 logging.getLogger(name).log(level, "%s", message)
         return self.collected
 
+    def hand_over(self, src_uri: str, config: MkDocsConfig) -> bool:
+        """Give the search plugin a page's entries from the child, in the page's place in the
+        index; False if the child failed (the page is this process's to render)."""
+        built = self.collect()
+        search = material_search(config)
+        if built is not None and search is not None:
+            search.search_index.entries.extend(built.entries.get(src_uri, []))
+        return built is not None
+
     def finish(self) -> None:
         """The build is over: make sure the child's files are all written."""
         if self.share:

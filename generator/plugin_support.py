@@ -1,28 +1,28 @@
 """Small helpers of the mkdocs plugin's hooks (`generator/plugin.py`).
 
-Links between generated pages through mkdocs' own URLs, the build log's report of an invalid
-store, strict mode's count of warnings, the branch an edit link points at, the Markdown
-texts a store renders, and the mkdocs page of a generated file.
+Links between generated pages through mkdocs' own URLs, strict mode's count of warnings, the
+branch an edit link points at, the Markdown texts a store renders, and the mkdocs file and page
+of a generated page.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler, get_relative_url
 
-from generator.diagnostics import Problem, summary
+from generator.pages import Page
+from generator.plugin_serve import PageFile
 from generator.render import Href, relative_url
 from generator.store import Timeline
-
-#: Problems an invalid store lists in the build log; `timeline validate` lists them all.
-MAX_LISTED_PROBLEMS = 20
 
 
 def data_markdown_texts(timeline: Timeline) -> set[str]:
@@ -60,20 +60,6 @@ def warnings_counted() -> bool:
     return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
 
 
-def invalid_store(errors: list[Problem], files_checked: int) -> str:
-    """The first problems and a count of the rest: a build log is no place for thousands."""
-    ordered = sorted(errors)
-    lines = [problem.as_text() for problem in ordered[:MAX_LISTED_PROBLEMS]]
-    if len(ordered) > MAX_LISTED_PROBLEMS:
-        rest = len(ordered) - MAX_LISTED_PROBLEMS
-        lines.append(f"… and {rest} more: run `timeline validate` to list them all")
-    lines.append(summary(ordered, files_checked))
-    return (
-        "timeline: the events are not valid; fix these problems "
-        "(or run `timeline validate`):\n" + "\n".join(lines)
-    )
-
-
 def branch_of(edit_uri: str | None) -> str:
     """The branch history links show: the one `edit_uri` edits (`edit/<branch>/docs/`)."""
     match = re.match(r"(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
@@ -97,3 +83,21 @@ def href_for(page: MkDocsPage, files: Files) -> Href:
         return url + "/" if directory and not url.endswith("/") else url
 
     return href
+
+
+def generated_file(page: Page, config: MkDocsConfig) -> PageFile:
+    """The mkdocs file of a generated page, with its mkdocs page unless the nav lists it
+    (mkdocs makes those, with the nav's titles)."""
+    inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+    file = PageFile.generated(config, page.src_uri, content="", inclusion=inclusion)
+    assert isinstance(file, PageFile)
+    # mkdocs joins repo_url, edit_uri (pointing at docs/) and this path: a path relative
+    # to the docs folder reaches the YAML file wherever the store sits in the repository.
+    file.edit_uri = (
+        Path(os.path.relpath(page.edit_path, config.docs_dir)).as_posix()
+        if page.edit_path
+        else None
+    )
+    if not page.in_nav:
+        GeneratedPage(None, file, config)  # sets file.page (its edit link: set before)
+    return file

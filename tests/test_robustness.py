@@ -23,11 +23,12 @@ import yaml
 from conftest import REPO
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
 
 from generator import buildout
 from generator.plugin import TimelinePlugin
 from generator.plugin_config import TimelineConfig
-from generator.plugin_support import MAX_LISTED_PROBLEMS
+from generator.plugin_store import MAX_LISTED_PROBLEMS
 from generator.store import load_timeline
 
 STORE = REPO / "tests" / "fixtures" / "site"
@@ -279,7 +280,7 @@ def test_an_invalid_store_lists_the_first_problems_and_counts_the_rest(tmp_path)
     config, plugin = _plugin(_project(tmp_path / "project", store))
     config = config.plugins.on_config(config)
     with pytest.raises(PluginError) as raised:
-        plugin._load()
+        plugin.on_files(Files([]), config=config)
     plugin.on_build_error(error=raised.value)
     assert str(raised.value).splitlines() == [
         "timeline: the events are not valid; fix these problems (or run `timeline validate`):",
