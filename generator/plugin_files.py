@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed
 from generator.pages import Page
-from generator.prerender import fork_child
+from generator.prerender import fork_child, stop_child
 from generator.store import Timeline
 
 
@@ -140,13 +139,7 @@ class DataWriter:
     def stop(self) -> None:
         """Stop a child still at work, and reap one that finished."""
         child, self.child = self.child, None
-        if child is None:
-            return
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            done, _status = os.waitpid(child, os.WNOHANG)
-            if done == 0:
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
+        stop_child(child)
 
     @property
     def running(self) -> bool:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,12 +147,7 @@ class SplitBuild:
 
     def discard(self) -> None:
         """Stop and forget a child (a failed build, or the start of the next one)."""
-        if self.child is not None:
-            try:
-                os.kill(self.child, signal.SIGKILL)
-                os.waitpid(self.child, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        prerender.stop_child(self.child)
         if self.folder is not None:
             self.folder.cleanup()
         self.child, self.folder, self.collected, self.failed = None, None, None, False

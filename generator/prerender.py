@@ -14,6 +14,7 @@ depends on a child, only the time does.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import marshal
 import os
@@ -93,12 +94,7 @@ class Prerenderer:
 
     def discard(self) -> None:
         """Stop and forget a child (a failed build, or the start of the next one)."""
-        if self.child is not None:
-            try:
-                os.kill(self.child, signal.SIGKILL)
-                os.waitpid(self.child, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        stop_child(self.child)
         if self.folder is not None:
             self.folder.cleanup()
         self.child, self.folder, self.results, self.share = None, None, None, frozenset()
@@ -140,6 +136,15 @@ def fork_child(work: Callable[[], object]) -> int:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return child
+
+
+def stop_child(child: int | None) -> None:
+    """Stop a forked child if it still runs, and reap it."""
+    if child is None:
+        return
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(child, signal.SIGKILL)  # (a child that has ended waits to be reaped: harmless)
+        os.waitpid(child, 0)
 
 
 def _render_into(keys: list[str], render: Callable[[str], object], target: Path) -> None:
