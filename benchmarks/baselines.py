@@ -66,13 +66,14 @@ def write_config(work: Path, overrides: dict[str, Any]) -> Path:
     return config
 
 
-def generator_config(work: Path, events: Path) -> Path:
-    """The project's own configuration with the timeline plugin reading `events`."""
+def generator_config(work: Path, events: Path, **timeline_options: Any) -> Path:
+    """The project's own configuration with the timeline plugin reading `events` (and any
+    other options of the timeline plugin given)."""
     plugins: list[Any] = []
     for entry in repo_config().get("plugins") or ["search", "timeline"]:
         name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
         if name == "timeline":
-            options = {**(options or {}), "events_dir": str(events.resolve())}
+            options = {**(options or {}), "events_dir": str(events.resolve()), **timeline_options}
         plugins.append({name: options} if options else name)
     return write_config(work, {"plugins": plugins})
 

@@ -23,8 +23,9 @@ machine from /proc/stat minus the build's own CPU time); a build during which ot
 than `--max-other` cores is run again (up to `--retries` times) and the least disturbed run is
 kept. CPU seconds are printed too: they move much less with load than wall time.
 
-`--profile` profiles one warm generator build in this process (cProfile) and splits its time
-into loading the timeline, the page model, the data downloads, our rendering, mkdocs' and
+`--profile` profiles one warm generator build in this process (cProfile), all of its work in
+one process (the children that share a build's work over the cores are off), and splits its
+time into loading the timeline, the page model, the data downloads, our rendering, mkdocs' and
 Material's templates, the search index and writing files.
 """
 
@@ -461,9 +462,9 @@ def _version(name: str) -> str:
 #: The stages of a build: (module, owner, attribute, stage). Each wrapped function's CPU time
 #: is charged to its stage, minus the time of wrapped functions it calls (their own stages).
 _STAGES: list[tuple[str, str, str, str]] = [
-    ("generator.plugin", "TimelinePlugin", "_load", "load and validate the timeline"),
+    ("generator.plugin", "", "load_store", "load and validate the timeline"),
     ("generator.plugin", "", "build_site", "page model (pages.build_site)"),
-    ("generator.plugin", "", "_data_files", "data downloads and feeds"),
+    ("generator.plugin_files", "", "write_site_data", "data downloads and feeds"),
     ("generator.plugin", "TimelinePlugin", "on_page_content", "our rendering (on_page_content)"),
     ("generator.plugin", "TimelinePlugin", "on_files", "other timeline hooks"),
     ("generator.plugin", "TimelinePlugin", "on_page_markdown", "other timeline hooks"),
@@ -565,8 +566,12 @@ def profile(args: argparse.Namespace) -> None:
         first = run_build(config_file, _env(work / "cache"), args.timeout)
         if first.returncode != 0:
             raise SystemExit(f"the build failed:\n{first.output[-3000:]}")
+        # All of the build's work in this process, where the profile sees it (`jobs: 1`: no
+        # child builds half of the pages, renders Markdown ahead or writes the downloads).
+        alone = _env(work / "cache")
+        config_file = baselines.generator_config(work, store, jobs=1)
         print("profile: instrumented generator build", file=sys.stderr)
-        runs = [_instrumented("generator, warm cache", config_file, _env(work / "cache"))]
+        runs = [_instrumented("generator, warm cache", config_file, alone)]
         plain_config = None
         if args.profile_baseline:
             folder = work / "plain"
@@ -577,7 +582,7 @@ def profile(args: argparse.Namespace) -> None:
         entries: Entries = {}
         if args.cprofile:
             print("profile: generator build under cProfile", file=sys.stderr)
-            entries = _cprofile(config_file, _env(work / "cache"))
+            entries = _cprofile(config_file, alone)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()

@@ -44,26 +44,6 @@ def page_feeds(page: Page | None) -> list[dict[str, str]]:
     return [{"href": href, "title": title} for href, title in links]
 
 
-def data_files(timeline: Timeline, config: MkDocsConfig) -> list[File]:
-    """The data downloads and feeds (`generator.exports`), as files mkdocs copies and links to.
-
-    The writers write to a folder; their output is read back so the files take part in the
-    build like any other (link checks in strict mode, `mkdocs serve`).
-    """
-    with tempfile.TemporaryDirectory(prefix="timeline-data-") as folder:
-        written = write_site_data(
-            timeline,
-            Path(folder),
-            config.site_url or None,
-            resolve_generated_at(),
-            site_name=config.site_name,
-        )
-        return [
-            File.generated(config, path.relative_to(folder).as_posix(), content=path.read_bytes())
-            for path in written
-        ]
-
-
 def changes_feed_file(history: StoreHistory, timeline: Timeline, config: MkDocsConfig) -> File:
     """The feed of corrections (`generator.history`), as a file of the site."""
     context = ExportContext(resolve_generated_at(), config.site_url or None, config.site_name)
