@@ -110,7 +110,9 @@ class SplitBuild:
             self.collected = self._read()
             self.failed = self.collected is None
             for name, level, message in self.collected.records if self.collected else ():
-                logging.getLogger(name).log(level, "%s", message)
+                # As the message itself (no arguments: not %-formatted again), so that mkdocs'
+                # filter of repeated messages sees each message, not the same "%s".
+                logging.getLogger(name).log(level, message)
         return self.collected
 
     def hand_over(self, src_uri: str, config: MkDocsConfig) -> bool:
