@@ -32,6 +32,8 @@ EDITED = "2024-11-17-strikes-authorised"
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The repository's site configuration on a copy of the fixture store."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+    # Full builds have a child build half of the pages (`plugin_split`), as on a large store.
+    monkeypatch.setenv("TIMELINE_PRERENDER_MIN_PAGES", "0")
     shutil.copytree(STORE, tmp_path / "events")
     site_config(tmp_path, "events")
     return tmp_path
