@@ -18,6 +18,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from generator.children import fork_child, stop_child
 from generator.exports import (
     feed_links_for,
     resolve_generated_at,
@@ -28,7 +29,6 @@ from generator.exports.context import ExportContext
 from generator.history import FEED_PATH as CHANGES_FEED
 from generator.history import StoreHistory, changes_feed
 from generator.pages import Page
-from generator.prerender import fork_child, stop_child
 from generator.store import Timeline
 
 

@@ -37,6 +37,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator import prerender
+from generator.children import fork_child, fork_is_safe, stop_child
 from generator.plugin_search import material_search
 
 #: The template of a page the child builds (in the theme layer, `templates/theme/`).
@@ -88,18 +89,17 @@ class SplitBuild:
         share: float = 0.5,
     ) -> None:
         """Fork a child that builds the last `share` of `pages`; no child for fewer than
-        `prerender.MIN_PAGES` pages (TIMELINE_PRERENDER_MIN_PAGES) or without `fork`."""
+        `prerender.MIN_PAGES` pages (TIMELINE_PRERENDER_MIN_PAGES), without `fork`, or while
+        other threads run (the child runs mkdocs' and Material's code, not only ours)."""
         self.discard()
         least = int(os.environ.get("TIMELINE_PRERENDER_MIN_PAGES", prerender.MIN_PAGES))
-        if len(pages) < max(least, 2) or not hasattr(os, "fork"):
-            return
+        if len(pages) < max(least, 2) or not fork_is_safe():
+            return  # (a rebuild of `mkdocs serve`, whose server threads run: one process)
         taken = list(pages[len(pages) - round(len(pages) * share) :])
         self.folder = tempfile.TemporaryDirectory(prefix="timeline-split-")
         target = Path(self.folder.name) / "pages.json"
         inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
-        self.child = prerender.fork_child(
-            lambda: _build_share(taken, config, files, nav, inclusion, target)
-        )
+        self.child = fork_child(lambda: _build_share(taken, config, files, nav, inclusion, target))
         self.share = frozenset(page.file.src_uri for page in taken)
         _quiet_skipped_pages(self)
 
@@ -149,7 +149,7 @@ class SplitBuild:
 
     def discard(self) -> None:
         """Stop and forget a child (a failed build, or the start of the next one)."""
-        prerender.stop_child(self.child)
+        stop_child(self.child)
         if self.folder is not None:
             self.folder.cleanup()
         self.child, self.folder, self.collected, self.failed = None, None, None, False

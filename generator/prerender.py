@@ -3,9 +3,9 @@
 A site engine works on one core. What a build needs is often known before it is needed, so a
 forked child can do a share of it meanwhile: the event Markdown the cache lacks
 (`render_markdown_ahead`, before the page model), the data downloads
-(`plugin_files.DataWriter`) and half of the pages (`plugin_split`). `fork_child` is how each
-starts: the child inherits what it needs through `fork` (nothing is pickled or rebuilt), dies
-with its parent and never returns into the engine.
+(`plugin_files.DataWriter`) and half of the pages (`plugin_split`), each started by
+`children.fork_child`: the child inherits what it needs through `fork` (nothing is pickled or
+rebuilt), dies with its parent and never returns into the engine.
 
 `Prerenderer` renders a share of keyed results, written to a private temporary file with
 `marshal`. Whatever goes wrong in a child, the parent does that work itself: the result never
@@ -14,18 +14,15 @@ depends on a child, only the time does.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import marshal
 import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from generator import markup
+from generator.children import fork_child, stop_child
 
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 #: Below this many pages, forking costs more than it saves (TIMELINE_PRERENDER_MIN_PAGES
 #: overrides it: the tests build a small store both ways and compare the bytes).
 MIN_PAGES = 400
@@ -98,53 +95,6 @@ class Prerenderer:
         if self.folder is not None:
             self.folder.cleanup()
         self.child, self.folder, self.results, self.share = None, None, None, frozenset()
-
-
-def end_with_parent(parent: int) -> None:
-    """In a forked child: be killed when the parent dies (Linux `PR_SET_PDEATHSIG`), so a
-    killed build leaves no child writing into a folder the next build cleans up."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the child ends when its work is done
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def fork_child(work: Callable[[], object]) -> int:
-    """Fork a child that runs `work` and leaves with `os._exit`: 0 if `work` returned, 1 if it
-    raised. The child never returns into the engine, dies with this process, and ignores
-    Ctrl-C (a terminal sends it to the whole process group; the parent stops its children),
-    which is blocked around the fork so that it cannot land in between."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    parent = os.getpid()
-    try:
-        child = os.fork()
-        if child == 0:  # pragma: no cover - the child's exit status is what the tests see
-            status = 1
-            try:
-                end_with_parent(parent)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                work()
-                status = 0
-            except BaseException:  # noqa: S110 - the parent does the work itself
-                pass
-            finally:
-                os._exit(status)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    return child
-
-
-def stop_child(child: int | None) -> None:
-    """Stop a forked child if it still runs, and reap it."""
-    if child is None:
-        return
-    with contextlib.suppress(ProcessLookupError, ChildProcessError):
-        os.kill(child, signal.SIGKILL)  # (a child that has ended waits to be reaped: harmless)
-        os.waitpid(child, 0)
 
 
 def _render_into(keys: list[str], render: Callable[[str], object], target: Path) -> None:

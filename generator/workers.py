@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from generator.cache import result_from_plain, result_to_plain
+from generator.children import fork_is_safe
 from generator.files import FoundFile
 from generator.records import FileResult
 
@@ -61,7 +61,7 @@ def start_validation(items: list[FoundFile], jobs: int | None, *, cached: int) -
         return Validation(items)
     if len(items) >= PARALLEL_THRESHOLD:
         return _Pool(items, workers)
-    if cached >= OVERLAP_THRESHOLD and _can_fork():
+    if cached >= OVERLAP_THRESHOLD and fork_is_safe():
         return _Child(items)
     return Validation(items)
 
@@ -73,13 +73,6 @@ def validate_here(items: list[FoundFile]) -> list[FileResult]:
     from generator.validation import validate_file
 
     return [validate_file(item.path, item.display, item.relative) for item in items]
-
-
-def _can_fork() -> bool:
-    """fork() copies only the calling thread: with others running, a lock one of them holds
-    (the import lock, logging's) would stay locked in the child forever."""
-    threading = sys.modules.get("threading")
-    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
 class _Child(Validation):

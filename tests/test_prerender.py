@@ -92,7 +92,7 @@ def test_a_child_ends_with_its_parent():
 
     script = (
         "import os, time\n"
-        "from generator.prerender import end_with_parent\n"
+        "from generator.children import end_with_parent\n"
         "parent = os.getpid()\n"
         "child = os.fork()\n"
         "if child == 0:\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,20 @@ def test_a_child_only_when_no_other_plugin_builds_pages(tmp_path, plugins, child
     assert ("material/tags" in config.plugins) is not child
     timeline = config.plugins["timeline"]
     assert plugin_split.only_page_plugins_known(config, timeline) is child
+
+
+def test_no_child_while_other_threads_run(monkeypatch):
+    """A rebuild of `mkdocs serve` runs beside the server's threads: a child forked then could
+    inherit a lock one of them holds, so that build runs in one process."""
+    monkeypatch.setenv("TIMELINE_PRERENDER_MIN_PAGES", "0")
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        split = plugin_split.SplitBuild()
+        split.start([object()] * 10, config=None, files=None, nav=None, serving=True)
+        assert split.child is None
+        assert not split.share
+    finally:
+        stop.set()
+        server.join()
