@@ -54,6 +54,15 @@ def site_config(work: Path, events: Path | str, **plugin_options: object) -> Pat
     return path
 
 
+def allow_fork_beside_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the build fork although this test process may run other threads: the servers of
+    other tests' fixtures, idle in `select`, holding no lock the child needs. (A build refuses
+    to fork beside threads: tests/test_split.py.)"""
+    from generator import plugin_split
+
+    monkeypatch.setattr(plugin_split, "fork_is_safe", lambda: hasattr(os, "fork"))
+
+
 # --- Fixture stores (tests/fixtures/valid is a complete small store) -------------------------
 
 FIXTURES = REPO / "tests" / "fixtures"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, site_config
+from conftest import REPO, allow_fork_beside_threads, site_config
 from mkdocs.commands import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +34,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
     # Full builds have a child build half of the pages (`plugin_split`), as on a large store.
     monkeypatch.setenv("TIMELINE_PRERENDER_MIN_PAGES", "0")
+    allow_fork_beside_threads(monkeypatch)
     shutil.copytree(STORE, tmp_path / "events")
     site_config(tmp_path, "events")
     return tmp_path

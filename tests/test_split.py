@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO, site_config
+from conftest import REPO, allow_fork_beside_threads, site_config
 from mkdocs import utils
 from mkdocs.commands import build
 from mkdocs.config import load_config
@@ -29,6 +29,7 @@ STORE = REPO / "tests" / "fixtures" / "site"
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
     monkeypatch.setenv("TIMELINE_PRERENDER_MIN_PAGES", "0")  # the fixture store is small
+    allow_fork_beside_threads(monkeypatch)
     return site_config(tmp_path / "project", STORE)
 
 
