@@ -296,10 +296,9 @@ def _result_of_row(row: list[Any], fetch: _Fetcher) -> FileResult:
     file, role, problems, record, registry_name, registry_ids, registry_data = row
     if record is not None:
         event_id, title, date, references, (line, column), order, link_keys, part_of = record
-        if not isinstance(references, str) or not isinstance(link_keys, list):
+        lists = isinstance(link_keys, list) and isinstance(part_of, list)
+        if not isinstance(references, str) or not lists:
             raise TypeError("not a cached record")  # get() then validates the file again
-        if not isinstance(part_of, list):
-            raise TypeError("not a cached record")
         record = CachedEventRecord.cached(
             {
                 "id": event_id,

@@ -66,9 +66,7 @@ def changes_since(ref: str, root: Path, *, fetch: bool | None = None) -> Changes
     found = discovered[0]
     removed = old_ids - {split_name(item.name)[0] for item in found}
     for item in found:
-        if "/" in item.name or role_of_name(item.name)[0] != "registry":
-            continue
-        if item.path.resolve() not in changed:
+        if role_of_name(item.name)[0] != "registry" or item.path.resolve() not in changed:
             continue
         before = repo.show(base, item.path)
         if before is None or len(before) > MAX_REGISTRY_BYTES:

@@ -9,7 +9,6 @@ forked children. This module is light on purpose: `timeline validate` imports it
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -28,6 +27,8 @@ def fork_is_safe() -> bool:
 def end_with_parent(parent: int) -> None:
     """In a forked child: be killed when the parent dies (Linux `PR_SET_PDEATHSIG`), so a
     killed build leaves no child writing into a folder the next build cleans up."""
+    import ctypes  # here: `timeline validate` imports this module, and rarely forks
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

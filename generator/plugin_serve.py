@@ -191,22 +191,20 @@ class IncrementalServe:
 def input_stamps(files: Iterable[File], config_file: str | None) -> dict[str, int]:
     """Modification times of everything but the events a page can depend on: hand-written
     pages, theme files and mkdocs.yml."""
-    stamps: dict[str, int] = {}
-    for file in files:
-        if file.abs_src_path:
-            try:
-                stamps[file.abs_src_path] = os.stat(file.abs_src_path).st_mtime_ns
-            except OSError:
-                stamps[file.abs_src_path] = -1
+    stamps = {file.abs_src_path: _mtime(file.abs_src_path) for file in files if file.abs_src_path}
     if config_file:
         # mkdocs serve names it as given on the command line for its first build, and by its
         # absolute path when it reloads it: one key for both.
-        key = os.path.abspath(config_file)
-        try:
-            stamps[key] = os.stat(config_file).st_mtime_ns
-        except OSError:
-            stamps[key] = -1
+        stamps[os.path.abspath(config_file)] = _mtime(config_file)
     return stamps
+
+
+def _mtime(path: str) -> int:
+    """A file's modification time in nanoseconds; -1 when it cannot be read."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def force_modified(files: Files) -> None:

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from generator.cache import result_from_plain, result_to_plain
-from generator.children import fork_is_safe
+from generator.children import fork_child, fork_is_safe, stop_child
 from generator.files import FoundFile
 from generator.records import FileResult
 
@@ -83,20 +82,12 @@ class _Child(Validation):
         self.pid: int | None = None
         read_end, write_end = os.pipe()
         try:
-            pid = os.fork()
+            pid = fork_child(lambda: _send_results(items, read_end, write_end))
         except OSError:
             os.close(read_end)
             os.close(write_end)
             self.pipe = None
             return
-        if pid == 0:  # the child: never returns into the caller's code
-            code = 1
-            try:
-                os.close(read_end)
-                _send_results(items, write_end)
-                code = 0
-            finally:
-                os._exit(code)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb")
@@ -118,17 +109,17 @@ class _Child(Validation):
         return validate_here(self.items)  # the child failed: the same work, here
 
     def close(self) -> None:
-        if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = None
+        stop_child(self.pid)
+        self.pid = None
         if self.pipe is not None:
             self.pipe.close()
 
 
-def _send_results(items: list[FoundFile], write_end: int) -> None:
+def _send_results(items: list[FoundFile], read_end: int, write_end: int) -> None:
     """The child's work: validate, and write the results to the pipe as one JSON document."""
     from generator.validation import validate_file
+
+    os.close(read_end)  # the parent's end
 
     plain = [
         result_to_plain(validate_file(item.path, item.display, item.relative)) for item in items
